@@ -1,0 +1,28 @@
+/**
+ * weft: call a function on a worker thread as if it were a local async function. Calls travel
+ * through shared-memory mailboxes, not `postMessage`, so small and frequent tasks are worth
+ * offloading. The same code runs on Deno, Node.js and Bun.
+ *
+ * @example
+ * ```ts
+ * import { createPool, isMain, task } from "./mod.ts";
+ *
+ * export const add = task({ f: ([a, b]: [number, number]) => a + b });
+ *
+ * if (isMain) {
+ *   const pool = createPool({ threads: 1 })({ add });
+ *   console.log(await pool.call.add([1, 2])); // 3
+ *   await pool.shutdown();
+ * }
+ * ```
+ *
+ * @module
+ */
+
+export { task } from "./src/task.ts";
+export type { Task, TaskDefinition } from "./src/task.ts";
+export { createPool } from "./src/pool.ts";
+export type { Pool, PoolCalls, SingleTaskPool, TaskMap } from "./src/pool.ts";
+export { isMain } from "./src/is_main.ts";
+export type { CallArgs, PayloadOptions, PoolOptions, TaskCall, WorkerOptions } from "./src/types.ts";
+export { PoolClosedError, WorkerCrashedError, WorkerStartError } from "./src/errors.ts";

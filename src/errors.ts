@@ -1,0 +1,41 @@
+/**
+ * Error classes that weft itself creates. Each is an `Error` subclass that callers can tell
+ * apart with `instanceof`. This file is a leaf: it imports nothing.
+ *
+ * @module
+ */
+
+/** A call was made to, or was still pending on, a pool that has been shut down or closed. */
+export class PoolClosedError extends Error {
+  /**
+   * @param message What was refused and why.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "PoolClosedError";
+  }
+}
+
+/** A worker could not start: its entry or a task module failed to load. */
+export class WorkerStartError extends Error {
+  /**
+   * @param message What failed.
+   * @param options `cause` carries the error the worker raised.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WorkerStartError";
+  }
+}
+
+/** A worker died while it was running the call. */
+export class WorkerCrashedError extends Error {
+  /**
+   * @param message What happened.
+   * @param options `cause` carries the exit code or the error that ended the worker.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "WorkerCrashedError";
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Every offset of the shared control region, derived from named constants. The unit is in each
+ * name (`_I32`: index into an `Int32Array`, `_BYTES`: bytes, `_U32`: index into a `Uint32Array`
+ * relative to a slot). Each shared word names its single writer.
+ *
+ * Region = [host line][worker line][request slots][response slots]. The two lines hold the words
+ * that each thread writes, so words written by different threads never share a cache line.
+ *
+ * @module
+ */
+
+/** Signal words written by different threads never share a cache line. */
+export const CACHE_LINE_BYTES = 64;
+const I32_BYTES = Int32Array.BYTES_PER_ELEMENT;
+const HOST_LINE_I32 = 0;
+const WORKER_LINE_I32 = CACHE_LINE_BYTES / I32_BYTES;
+
+// --- Host line: single writer: host. ---
+/** Requests published so far (a running count, wraps at 2^32). Single writer: host. */
+export const REQ_WRITE_I32 = HOST_LINE_I32 + 0;
+/** Bumped by the host to wake the worker (new requests, freed space, stop). Single writer: host. */
+export const WORKER_BELL_I32 = HOST_LINE_I32 + 1;
+/** Responses consumed so far. Single writer: host. */
+export const RESP_READ_I32 = HOST_LINE_I32 + 2;
+/** `HOST_RUNNING` or `HOST_WAITING` (parked in `waitAsync`). Single writer: host. */
+export const HOST_STATE_I32 = HOST_LINE_I32 + 3;
+/** 1 while the host holds calls that found no request slot or payload space. Single writer: host. */
+export const HOST_WANTS_SPACE_I32 = HOST_LINE_I32 + 4;
+/** 1 once the host asks the worker to leave its loop. Single writer: host. */
+export const STOP_I32 = HOST_LINE_I32 + 5;
+
+// --- Worker line: single writer: worker. ---
+/** Requests consumed (taken out of their slot) so far. Single writer: worker. */
+export const REQ_READ_I32 = WORKER_LINE_I32 + 0;
+/** Bumped by the worker to wake the host (new responses, freed space). Single writer: worker. */
+export const HOST_BELL_I32 = WORKER_LINE_I32 + 1;
+/** Responses published so far. Single writer: worker. */
+export const RESP_WRITE_I32 = WORKER_LINE_I32 + 2;
+/** One of the `WORKER_*` states below. Single writer: worker. */
+export const WORKER_STATE_I32 = WORKER_LINE_I32 + 3;
+/** 1 while the worker holds responses that found no slot or payload space. Single writer: worker. */
+export const WORKER_WANTS_SPACE_I32 = WORKER_LINE_I32 + 4;
+
+/** Bytes of the two signal lines at the start of the region. */
+export const CONTROL_BYTES = 2 * CACHE_LINE_BYTES;
+
+/**
+ * Worker states, as seen by the host:
+ *
+ * ```
+ * BOOTING -> RUNNING <-> PARKED
+ *               |
+ *               v
+ *            STOPPED
+ * ```
+ * The host rings the worker's bell with `Atomics.notify` only in `PARKED`.
+ */
+export const WorkerState = {
+  BOOTING: 0,
+  RUNNING: 1,
+  PARKED: 2,
+  STOPPED: 3,
+} as const;
+
+/** Host states, as seen by the worker: it notifies the host only in `WAITING`. */
+export const HostState = {
+  RUNNING: 0,
+  WAITING: 1,
+} as const;
+
+/** Slots in each mailbox. A power of two so that a running count maps to a slot with a mask. */
+export const SLOT_COUNT = 256;
+/** Bytes of one slot: a header and an inline value area. */
+export const SLOT_BYTES = 64;
+/** Bytes of a slot header. */
+export const SLOT_HEADER_BYTES = 16;
+/** Bytes of encoded value that travel inside the slot, without the payload buffer. */
+export const INLINE_BYTES = SLOT_BYTES - SLOT_HEADER_BYTES;
+/** Call id, chosen by the host. Slot header word; written by the slot's producer. */
+export const SLOT_ID_U32 = 0;
+/** Request: task index. Response: `ResponseStatus`. Written by the slot's producer. */
+export const SLOT_META_U32 = 1;
+/** Encoded value length in bytes. Written by the slot's producer. */
+export const SLOT_LENGTH_U32 = 2;
+/** Payload offset in bytes, or `INLINE_OFFSET` when the value sits in the slot. */
+export const SLOT_OFFSET_U32 = 3;
+/** `SLOT_OFFSET_U32` value for a value held inline. */
+export const INLINE_OFFSET = 0xffffffff;
+
+/** Byte offset of the request slots in the region. */
+export const REQUEST_SLOTS_BYTES = CONTROL_BYTES;
+/** Byte offset of the response slots in the region. */
+export const RESPONSE_SLOTS_BYTES = REQUEST_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
+/** Total bytes of a control region. */
+export const REGION_BYTES = RESPONSE_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
+
+/** Response status codes, in `SLOT_META_U32` of a response. */
+export const ResponseStatus = {
+  /** The value is the task's result. */
+  OK: 0,
+  /** The value is the error the task threw or rejected with. */
+  ERROR: 1,
+} as const;
+
+/** Payload allocations are aligned to this many bytes, so any typed array can view them. */
+export const PAYLOAD_ALIGN_BYTES = 8;

@@ -1,0 +1,170 @@
+/**
+ * `createPool()`: starts worker threads and exposes each task as `pool.call.<name>(arg)`.
+ *
+ * @module
+ */
+
+import { Dispatcher } from "./host/dispatcher.ts";
+import { isMain } from "./is_main.ts";
+import { runtime } from "./runtime/detect.ts";
+import { workerEntryUrl } from "./runtime/entry_url.ts";
+import type { Task } from "./task.ts";
+import type { PoolOptions, TaskCall } from "./types.ts";
+import { sourceLength, TASK_ENTRY, type TaskRef } from "./worker/registry.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnyTask = Task<any, any>;
+
+/** The tasks handed to a pool, by the name they are called by. */
+export type TaskMap = Record<string, AnyTask>;
+
+/** The `call` object of a pool: one function per task. */
+export type PoolCalls<T extends TaskMap> = {
+  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? TaskCall<A, R> : never;
+};
+
+/** A running pool. */
+export interface Pool<T extends TaskMap> {
+  /** `call.<name>(arg)` runs task `name` on a worker and resolves with its result. */
+  readonly call: PoolCalls<T>;
+  /**
+   * Stops the pool: every pending call rejects with `PoolClosedError`, the workers end, and the
+   * promise resolves once they are gone. Later calls reject with `PoolClosedError` at once.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** A pool made by `task().createPool()`: it runs that one task. */
+export interface SingleTaskPool<A, R> {
+  /** Runs the task on a worker and resolves with its result. */
+  readonly call: TaskCall<A, R>;
+  /** Stops the pool, as {@linkcode Pool.shutdown}. */
+  shutdown(): Promise<void>;
+}
+
+const DEFAULT_SPIN_MICROSECONDS = 50;
+const DEFAULT_PARK_MICROSECONDS = 2000;
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `Cannot create pool: ${name} must be a non-negative number, received ${value}`,
+    );
+  }
+  return value;
+}
+
+function threadCount(threads: number | undefined): number {
+  if (threads === undefined) return Math.max(1, runtime.availableParallelism() - 1);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(
+      `Cannot create pool: threads must be a positive integer, received ${threads}`,
+    );
+  }
+  return threads;
+}
+
+function taskRefs(tasks: TaskMap): TaskRef[] {
+  if (typeof tasks !== "object" || tasks === null) {
+    throw new TypeError(`Cannot create pool: tasks must be an object of tasks, received ${tasks}`);
+  }
+  return Object.keys(tasks).map((name) => {
+    const entry = tasks[name]?.[TASK_ENTRY];
+    if (entry === undefined) {
+      throw new TypeError(
+        `Cannot create pool: tasks.${name} is not a task made with task(), received ${typeof tasks[
+          name
+        ]}`,
+      );
+    }
+    return {
+      name,
+      module: entry.moduleUrl,
+      ordinal: entry.ordinal,
+      sourceLength: sourceLength(entry.f),
+    };
+  });
+}
+
+function inertCall(): Promise<never> {
+  return Promise.reject(
+    new Error("Cannot call task: this pool was created inside a weft worker, where pools are inert"),
+  );
+}
+
+/**
+ * Creates a pool factory: `createPool(options)(tasks)` starts the workers and returns the pool.
+ * Inside a weft worker (where the task module is imported again) it returns an inert pool that
+ * starts nothing.
+ *
+ * @param options Pool options.
+ * @returns A function that takes the tasks, by name, and returns the pool.
+ * @throws {RangeError} When an option is out of range. {TypeError} When a task is not a task.
+ *
+ * @example Two tasks on two threads
+ * ```ts
+ * import { createPool, isMain, task } from "./mod.ts";
+ *
+ * export const add = task({ f: ([a, b]: [number, number]) => a + b });
+ * export const greet = task({ f: async (name: string) => `hello ${name}` });
+ *
+ * if (isMain) {
+ *   const pool = createPool({ threads: 2 })({ add, greet });
+ *   const [sum, text] = await Promise.all([pool.call.add([1, 2]), pool.call.greet("ada")]);
+ *   console.log(sum, text); // 3 "hello ada"
+ *   await pool.shutdown();
+ * }
+ * ```
+ */
+export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks: T) => Pool<T> {
+  const threads = threadCount(options.threads);
+  const spinMicroseconds = nonNegative(
+    "worker.spinMicroseconds",
+    options.worker?.spinMicroseconds,
+    DEFAULT_SPIN_MICROSECONDS,
+  );
+  const parkMicroseconds = nonNegative(
+    "worker.parkMicroseconds",
+    options.worker?.parkMicroseconds,
+    DEFAULT_PARK_MICROSECONDS,
+  );
+  return <T extends TaskMap>(tasks: T): Pool<T> => {
+    const refs = taskRefs(tasks);
+    const call: Record<string, (arg?: unknown) => Promise<unknown>> = {};
+    if (!isMain) {
+      for (const ref of refs) call[ref.name] = inertCall;
+      return { call: call as PoolCalls<T>, shutdown: () => Promise.resolve() };
+    }
+    const modules = options.module !== undefined
+      ? [String(options.module)]
+      : [...new Set(refs.map((ref) => ref.module))];
+    const dispatcher = new Dispatcher({
+      runtime,
+      entryUrl: workerEntryUrl(),
+      threads,
+      modules,
+      tasks: refs,
+      payload: options.payload ?? {},
+      spinMicroseconds,
+      parkMicroseconds,
+      gcOnIdle: options.worker?.gcOnIdle ?? true,
+    });
+    refs.forEach((ref, index) => {
+      call[ref.name] = (arg?: unknown) => dispatcher.call(index, arg);
+    });
+    return {
+      call: call as PoolCalls<T>,
+      shutdown: () => dispatcher.shutdown(),
+    };
+  };
+}
+
+/** The pool behind `task().createPool()`. */
+export function singleTaskPool<A, R>(
+  task: Task<A, R>,
+  options?: PoolOptions,
+): SingleTaskPool<A, R> {
+  const pool = createPool(options)({ task });
+  return { call: pool.call.task as TaskCall<A, R>, shutdown: pool.shutdown };
+}

@@ -1,0 +1,54 @@
+/**
+ * The one interface behind which each runtime (Deno, Node, Bun) sits. Everything above
+ * `src/runtime/` talks to workers through it and never touches a runtime global.
+ *
+ * @module
+ */
+
+/** A worker thread as the host sees it. */
+export interface WorkerHandle {
+  /** Sends a control message (never call traffic: that goes through shared memory). */
+  postMessage(message: unknown): void;
+  /** Control messages from the worker. */
+  onMessage(listener: (message: unknown) => void): void;
+  /** An uncaught error that ended the worker. */
+  onError(listener: (error: unknown) => void): void;
+  /** The worker is gone; `code` is its exit code. */
+  onExit(listener: (code: number) => void): void;
+  /** Lets the worker keep the process alive (calls are in flight). */
+  ref(): void;
+  /** Stops the worker from keeping the process alive. */
+  unref(): void;
+  /** Ends the worker; resolves once it is gone. */
+  terminate(): Promise<void>;
+}
+
+/** How a worker is started. */
+export interface SpawnOptions {
+  /** Readable in the worker through {@linkcode Runtime.workerData}. */
+  workerData: unknown;
+  /** Thread name, for debuggers. */
+  name: string;
+}
+
+/** The worker's channel back to the host, for control messages. */
+export interface ParentPort {
+  postMessage(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+/** Everything runtime-specific that weft needs. */
+export interface Runtime {
+  /** Which runtime this is. */
+  readonly name: "deno" | "node" | "bun";
+  /** Starts a worker on the module at `url`. */
+  spawn(url: URL, options: SpawnOptions): WorkerHandle;
+  /** Inside a worker: the channel to the host. Undefined on the main thread. */
+  parentPort(): ParentPort | undefined;
+  /** Inside a worker: the data given at spawn. */
+  workerData(): unknown;
+  /** Threads the machine offers this process. */
+  availableParallelism(): number;
+  /** A garbage collection, where the runtime exposes one. */
+  readonly gc: (() => void) | undefined;
+}

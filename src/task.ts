@@ -1,0 +1,81 @@
+/**
+ * `task()`: wraps a function so that a pool can run it on a worker.
+ *
+ * @module
+ */
+
+import { type SingleTaskPool, singleTaskPool } from "./pool.ts";
+import { callerUrl } from "./runtime/caller_url.ts";
+import type { PoolOptions } from "./types.ts";
+import { registerTask, TASK_ENTRY, type TaskEntry } from "./worker/registry.ts";
+
+/** What {@linkcode task} takes. */
+export interface TaskDefinition<A, R> {
+  /** The function to run on a worker: one argument (use a tuple or object for more). */
+  f: (arg: A) => R;
+  /**
+   * URL of the module that defines this task, for bundled code where it cannot be found from the
+   * call stack. Default: the module that calls `task()`.
+   */
+  module?: string | URL;
+}
+
+/** A function wrapped by {@linkcode task}, ready to be handed to a pool. */
+export interface Task<A, R> {
+  /** The wrapped function (it still runs in this thread if called directly). */
+  readonly f: (arg: A) => R | Promise<R>;
+  /** URL of the module that defined the task. */
+  readonly module: string;
+  /** @internal Registry entry. */
+  readonly [TASK_ENTRY]: TaskEntry;
+  /**
+   * Starts a pool that runs only this task.
+   * @param options Pool options.
+   * @returns A pool with `call(arg)` and `shutdown()`.
+   */
+  createPool(options?: PoolOptions): SingleTaskPool<A, R>;
+}
+
+/**
+ * Wraps a function of one argument so that a pool can run it on a worker thread. Define tasks at
+ * the top level of a module: workers import that module and find the task again there.
+ *
+ * @param definition `f`, the function, and optionally `module`, the defining module's URL.
+ * @returns The task.
+ * @throws {TypeError} When `f` is not a function, or the defining module cannot be found.
+ *
+ * @example One task, one pool
+ * ```ts
+ * import { isMain, task } from "./mod.ts";
+ *
+ * export const world = task({ f: (s: string) => s + " world" });
+ *
+ * if (isMain) {
+ *   const pool = world.createPool({ threads: 1 });
+ *   console.log(await pool.call("hello")); // "hello world"
+ *   await pool.shutdown();
+ * }
+ * ```
+ */
+export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>> {
+  const f = definition?.f;
+  if (typeof f !== "function") {
+    throw new TypeError(`Cannot create task: f must be a function, received ${typeof f}`);
+  }
+  const module = definition.module !== undefined
+    ? String(definition.module)
+    : callerUrl([import.meta.url]);
+  if (module === undefined) {
+    throw new TypeError(
+      "Cannot create task: the defining module was not found on the call stack, received no module option",
+    );
+  }
+  const entry = registerTask(module, f as (arg: never) => unknown);
+  const created: Task<A, Awaited<R>> = {
+    f: f as unknown as (arg: A) => Awaited<R>,
+    module,
+    [TASK_ENTRY]: entry,
+    createPool: (options?: PoolOptions) => singleTaskPool(created, options),
+  };
+  return created;
+}

@@ -1,0 +1,190 @@
+/**
+ * The duplex link between the host and one worker: a request mailbox (host -> worker), a
+ * response mailbox (worker -> host), and the bells each side rings to wake the other.
+ *
+ * Concurrency contract: the host owns `HostLink`, the worker owns `WorkerLink`; each writes only
+ * the words of its own line in `layout.ts`. Wake-up protocol (both directions alike):
+ *
+ * ```
+ * sleeper: store STATE=PARKED; b = load BELL; if (work) {STATE=RUNNING} else wait(BELL, b)
+ * waker:   publish work;  add BELL;  if (load STATE == PARKED) notify(BELL)
+ * ```
+ * All four operations are sequentially consistent, so either the sleeper sees the work, or the
+ * waker sees PARKED and notifies, or the wait sees the bell already changed: no lost wake-up,
+ * and no `notify` at all while the other side is awake. The worker may block in `Atomics.wait`;
+ * the host only ever waits with `Atomics.waitAsync`.
+ *
+ * @module
+ */
+
+import {
+  HOST_BELL_I32,
+  HOST_STATE_I32,
+  HOST_WANTS_SPACE_I32,
+  HostState,
+  REQ_READ_I32,
+  REQ_WRITE_I32,
+  REQUEST_SLOTS_BYTES,
+  RESP_READ_I32,
+  RESP_WRITE_I32,
+  RESPONSE_SLOTS_BYTES,
+  STOP_I32,
+  WORKER_BELL_I32,
+  WORKER_STATE_I32,
+  WORKER_WANTS_SPACE_I32,
+  WorkerState,
+} from "../memory/layout.ts";
+import type { LinkBuffers } from "../memory/region.ts";
+import { Inbox } from "./inbox.ts";
+import { type MailboxPlace, Outbox } from "./outbox.ts";
+
+/** Requests: host writes, worker reads. */
+export const REQUESTS: MailboxPlace = {
+  slotsBytes: REQUEST_SLOTS_BYTES,
+  writeI32: REQ_WRITE_I32,
+  readI32: REQ_READ_I32,
+};
+/** Responses: worker writes, host reads. */
+export const RESPONSES: MailboxPlace = {
+  slotsBytes: RESPONSE_SLOTS_BYTES,
+  writeI32: RESP_WRITE_I32,
+  readI32: RESP_READ_I32,
+};
+
+/** The host's end of a link. */
+export class HostLink {
+  readonly i32: Int32Array;
+  readonly requests: Outbox;
+  readonly responses: Inbox;
+
+  /** @param buffers The link's shared buffers. */
+  constructor(buffers: LinkBuffers) {
+    this.i32 = new Int32Array(buffers.region);
+    this.requests = new Outbox(buffers.region, buffers.requestPayload, REQUESTS);
+    this.responses = new Inbox(buffers.region, buffers.responsePayload, RESPONSES);
+  }
+
+  /** Rings the worker's bell; notifies only when it is parked. */
+  wakeWorker(): void {
+    const i32 = this.i32;
+    Atomics.add(i32, WORKER_BELL_I32, 1);
+    if (Atomics.load(i32, WORKER_STATE_I32) === WorkerState.PARKED) {
+      Atomics.notify(i32, WORKER_BELL_I32);
+    }
+  }
+
+  /** Publishes the requests written so far and wakes the worker if there were any. */
+  publish(): void {
+    if (this.requests.publish()) this.wakeWorker();
+  }
+
+  /** Tells the worker whether the host holds calls waiting for request space. */
+  setWantsSpace(wants: boolean): void {
+    // Publish: the worker rings the host after freeing request space only while this is 1.
+    Atomics.store(this.i32, HOST_WANTS_SPACE_I32, wants ? 1 : 0);
+  }
+
+  /** True when the worker holds responses waiting for space (the host should ring after reading). */
+  workerWantsSpace(): boolean {
+    return Atomics.load(this.i32, WORKER_WANTS_SPACE_I32) === 1;
+  }
+
+  /**
+   * Marks the host as waiting and returns the bell value to wait on, or -1 when responses or
+   * freed space are already there (then the host stays running).
+   */
+  prepareWait(wantsSpace: boolean): number {
+    const i32 = this.i32;
+    // Publish: from here on the worker notifies the host's bell.
+    Atomics.store(i32, HOST_STATE_I32, HostState.WAITING);
+    const bell = Atomics.load(i32, HOST_BELL_I32);
+    if (this.responses.available() > 0 || (wantsSpace && this.requests.hasSlot())) {
+      Atomics.store(i32, HOST_STATE_I32, HostState.RUNNING);
+      return -1;
+    }
+    return bell;
+  }
+
+  /**
+   * Calls `wake` from the event loop once the bell moves past `bell` or `ms` pass. Never blocks.
+   */
+  waitAsync(bell: number, ms: number, wake: (result: string) => void): void {
+    const wait = Atomics.waitAsync(this.i32, HOST_BELL_I32, bell, ms);
+    if (wait.async) wait.value.then(wake);
+    else queueMicrotask(() => wake(wait.value as string));
+  }
+
+  /** Marks the host as running (the worker stops notifying). */
+  running(): void {
+    Atomics.store(this.i32, HOST_STATE_I32, HostState.RUNNING);
+  }
+
+  /** Asks the worker to leave its loop. */
+  stop(): void {
+    // Publish: the worker checks this flag every time its bell rings.
+    Atomics.store(this.i32, STOP_I32, 1);
+    this.wakeWorker();
+  }
+}
+
+/** The worker's end of a link. */
+export class WorkerLink {
+  readonly i32: Int32Array;
+  readonly requests: Inbox;
+  readonly responses: Outbox;
+
+  /** @param buffers The link's shared buffers. */
+  constructor(buffers: LinkBuffers) {
+    this.i32 = new Int32Array(buffers.region);
+    this.requests = new Inbox(buffers.region, buffers.requestPayload, REQUESTS);
+    this.responses = new Outbox(buffers.region, buffers.responsePayload, RESPONSES);
+  }
+
+  /** Sets this worker's state word. */
+  setState(state: number): void {
+    // Publish: the host notifies the worker's bell only while this reads PARKED.
+    Atomics.store(this.i32, WORKER_STATE_I32, state);
+  }
+
+  /** The worker's bell value. */
+  bell(): number {
+    return Atomics.load(this.i32, WORKER_BELL_I32);
+  }
+
+  /** Blocks until the bell moves past `bell` or `ms` pass. */
+  waitBell(bell: number, ms: number): void {
+    Atomics.wait(this.i32, WORKER_BELL_I32, bell, ms);
+  }
+
+  /** Calls `wake` (from the event loop, never synchronously) once the bell moves past `bell`. */
+  waitBellAsync(bell: number, wake: () => void): void {
+    const wait = Atomics.waitAsync(this.i32, WORKER_BELL_I32, bell);
+    if (wait.async) wait.value.then(wake);
+    else queueMicrotask(wake);
+  }
+
+  /** True once the host asked the worker to stop. */
+  stopping(): boolean {
+    return Atomics.load(this.i32, STOP_I32) === 1;
+  }
+
+  /** Tells the host whether the worker holds responses waiting for space. */
+  setWantsSpace(wants: boolean): void {
+    // Publish: the host rings the worker after reading responses only while this is 1.
+    Atomics.store(this.i32, WORKER_WANTS_SPACE_I32, wants ? 1 : 0);
+  }
+
+  /**
+   * Publishes the responses written so far and, when there were any or request space was freed
+   * while the host waits for it, rings the host.
+   */
+  publish(freedRequests: boolean): void {
+    const i32 = this.i32;
+    const published = this.responses.publish();
+    if (!published && !(freedRequests && Atomics.load(i32, HOST_WANTS_SPACE_I32) === 1)) return;
+    Atomics.add(i32, HOST_BELL_I32, 1);
+    if (Atomics.load(i32, HOST_STATE_I32) === HostState.WAITING) {
+      Atomics.notify(i32, HOST_BELL_I32);
+    }
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * The producing end of one mailbox: writes messages into slots (small values inline, larger ones
+ * in the direction's payload buffer) and publishes them.
+ *
+ * Concurrency contract: exactly one thread owns an `Outbox` (the host for requests, the worker
+ * for responses) and exactly one thread owns the matching `Inbox`. The producer writes slot
+ * `n & (SLOT_COUNT - 1)` only while `n - read < SLOT_COUNT`, where `read` is the consumer's
+ * published read count, so a slot is never written while the consumer may still read it. Nothing
+ * here blocks or waits; "no space" is an answer, and the caller decides what to do with it.
+ *
+ * @module
+ */
+
+import { ByteWriter } from "../memory/byte_writer.ts";
+import { encodeValue } from "../memory/codec.ts";
+import {
+  INLINE_BYTES,
+  INLINE_OFFSET,
+  SLOT_BYTES,
+  SLOT_COUNT,
+  SLOT_HEADER_BYTES,
+  SLOT_ID_U32,
+  SLOT_LENGTH_U32,
+  SLOT_META_U32,
+  SLOT_OFFSET_U32,
+} from "../memory/layout.ts";
+import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
+import { Tag } from "../memory/tags.ts";
+
+const encoder = new TextEncoder();
+/** Values at least this large skip the scratch buffer and are encoded straight into the payload. */
+const DIRECT_BYTES = 4096;
+const SLOT_MASK = SLOT_COUNT - 1;
+const DIRECT_WRITTEN = 1;
+const DIRECT_SKIPPED = 0;
+const DIRECT_NO_SPACE = -1;
+
+/** Where one direction's words and slots sit in a region. */
+export interface MailboxPlace {
+  /** Byte offset of slot 0. */
+  slotsBytes: number;
+  /** Index of the producer's write count. */
+  writeI32: number;
+  /** Index of the consumer's read count. */
+  readI32: number;
+}
+
+/** Producer side of a mailbox. */
+export class Outbox {
+  readonly #i32: Int32Array;
+  readonly #u32: Uint32Array;
+  readonly #u8: Uint8Array;
+  readonly #dv: DataView;
+  readonly #place: MailboxPlace;
+  readonly #arena: PayloadArena;
+  readonly #payload: Uint8Array;
+  readonly #payloadView: DataView;
+  readonly #scratch = new ByteWriter();
+  /** Messages written so far (the next message number). */
+  #write = 0;
+  /** Last read count seen from the consumer. */
+  #read = 0;
+  #published = 0;
+
+  /**
+   * @param region The link's control region.
+   * @param payload This direction's growable payload buffer.
+   * @param place Where this direction's words and slots are.
+   */
+  constructor(region: SharedArrayBuffer, payload: SharedArrayBuffer, place: MailboxPlace) {
+    this.#i32 = new Int32Array(region);
+    this.#u32 = new Uint32Array(region);
+    this.#u8 = new Uint8Array(region);
+    this.#dv = new DataView(region);
+    this.#place = place;
+    this.#arena = new PayloadArena(payload);
+    // Length-tracking views: they follow the buffer as the arena grows it.
+    this.#payload = new Uint8Array(payload);
+    this.#payloadView = new DataView(payload);
+  }
+
+  /** Messages written but not yet consumed, as far as this side has seen. */
+  get unread(): number {
+    return (this.#write - this.#read) | 0;
+  }
+
+  /** Largest value in bytes that the payload buffer can hold. */
+  get maxByteLength(): number {
+    return this.#arena.maxByteLength;
+  }
+
+  /** Messages written so far (the number the next one gets). */
+  get written(): number {
+    return this.#write;
+  }
+
+  /** Re-reads the consumer's read count and frees what it has consumed. */
+  refresh(): void {
+    const read = Atomics.load(this.#i32, this.#place.readI32);
+    if (read !== this.#read) {
+      this.#read = read;
+      this.#arena.release(read);
+    }
+  }
+
+  /** True when a slot is free (re-reading the consumer's count if needed). */
+  hasSlot(): boolean {
+    if (((this.#write - this.#read) | 0) < SLOT_COUNT) return true;
+    this.refresh();
+    return ((this.#write - this.#read) | 0) < SLOT_COUNT;
+  }
+
+  /**
+   * Encodes `value` and writes it as the next message.
+   * @returns false when no slot or payload space is free: nothing was written; call
+   *   {@linkcode Outbox.snapshot} to keep the value's bytes and retry with `putEncoded`.
+   * @throws {TypeError} When the value cannot cross. {RangeError} When it exceeds the max size.
+   */
+  put(id: number, meta: number, value: unknown, root: string): boolean {
+    if (!this.hasSlot()) {
+      this.#encodeScratch(value, root);
+      return false;
+    }
+    const slot = this.#place.slotsBytes + (this.#write & SLOT_MASK) * SLOT_BYTES;
+    const inline = slot + SLOT_HEADER_BYTES;
+    if (typeof value === "number") {
+      const dv = this.#dv;
+      if ((value | 0) === value && !Object.is(value, -0)) {
+        this.#u8[inline] = Tag.INT32;
+        dv.setInt32(inline + 1, value, true);
+        this.#commit(slot, id, meta, 5, INLINE_OFFSET);
+      } else {
+        this.#u8[inline] = Tag.FLOAT64;
+        dv.setFloat64(inline + 1, value, true);
+        this.#commit(slot, id, meta, 9, INLINE_OFFSET);
+      }
+      return true;
+    }
+    if (typeof value === "string" && value.length <= INLINE_BYTES - 5) {
+      const { read, written } = encoder.encodeInto(
+        value,
+        this.#u8.subarray(inline + 5, inline + INLINE_BYTES),
+      );
+      if (read === value.length) {
+        this.#u8[inline] = Tag.STRING;
+        this.#dv.setUint32(inline + 1, written, true);
+        this.#commit(slot, id, meta, 5 + written, INLINE_OFFSET);
+        return true;
+      }
+    }
+    const direct = this.#putDirect(slot, id, meta, value);
+    if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
+    this.#encodeScratch(value, root);
+    return this.#putBytes(slot, id, meta, this.#scratch.bytes, this.#scratch.length);
+  }
+
+  /**
+   * Encodes `value` without writing it anywhere, for a message that must wait for space.
+   * @throws {TypeError} When the value cannot cross.
+   */
+  encode(value: unknown, root: string): Uint8Array {
+    this.#encodeScratch(value, root);
+    return this.snapshot();
+  }
+
+  /** A copy of the bytes of the last value that `put` refused for lack of space. */
+  snapshot(): Uint8Array {
+    return this.#scratch.bytes.slice(0, this.#scratch.length);
+  }
+
+  /**
+   * Writes a value encoded earlier (see {@linkcode Outbox.snapshot}).
+   * @returns false when no slot or payload space is free.
+   */
+  putEncoded(id: number, meta: number, bytes: Uint8Array): boolean {
+    if (!this.hasSlot()) return false;
+    const slot = this.#place.slotsBytes + (this.#write & SLOT_MASK) * SLOT_BYTES;
+    return this.#putBytes(slot, id, meta, bytes, bytes.length);
+  }
+
+  /**
+   * Makes every message written so far visible to the consumer.
+   * @returns true when there was anything new to publish.
+   */
+  publish(): boolean {
+    if (this.#published === this.#write) return false;
+    this.#published = this.#write;
+    // Publish: every slot and payload byte written above happens-before any load of this count.
+    Atomics.store(this.#i32, this.#place.writeI32, this.#write);
+    return true;
+  }
+
+  #encodeScratch(value: unknown, root: string): void {
+    this.#scratch.reset();
+    encodeValue(this.#scratch, value, root);
+    const max = this.#arena.maxByteLength;
+    if (this.#scratch.length > max) {
+      throw new RangeError(
+        `Cannot send ${root}: it needs ${this.#scratch.length} bytes, more than payloadMaxByteLength (${max} bytes)`,
+      );
+    }
+  }
+
+  #putBytes(slot: number, id: number, meta: number, bytes: Uint8Array, n: number): boolean {
+    if (n <= INLINE_BYTES) {
+      this.#u8.set(n === bytes.length ? bytes : bytes.subarray(0, n), slot + SLOT_HEADER_BYTES);
+      this.#commit(slot, id, meta, n, INLINE_OFFSET);
+      return true;
+    }
+    const at = this.#alloc(n);
+    if (at === NO_SPACE) return false;
+    this.#payload.set(n === bytes.length ? bytes : bytes.subarray(0, n), at);
+    this.#commit(slot, id, meta, n, at);
+    return true;
+  }
+
+  /**
+   * Large bytes and strings go straight into the payload: one copy instead of two.
+   * @returns DIRECT_WRITTEN, DIRECT_SKIPPED (not a direct value), or DIRECT_NO_SPACE (the
+   *   value's bytes are left in the scratch buffer for a snapshot).
+   */
+  #putDirect(slot: number, id: number, meta: number, value: unknown): number {
+    let bytes: Uint8Array | undefined;
+    let tag: number = Tag.UINT8ARRAY;
+    if (value instanceof Uint8Array && value.constructor === Uint8Array) {
+      bytes = value;
+    } else if (value instanceof ArrayBuffer) {
+      bytes = new Uint8Array(value);
+      tag = Tag.ARRAYBUFFER;
+    } else if (typeof value === "string" && value.length >= DIRECT_BYTES) {
+      return this.#putDirectString(slot, id, meta, value);
+    }
+    if (bytes === undefined || bytes.length < DIRECT_BYTES) return DIRECT_SKIPPED;
+    const n = bytes.length + 5;
+    const at = this.#alloc(n);
+    if (at === NO_SPACE) {
+      this.#scratch.reset();
+      this.#scratch.u8(tag);
+      this.#scratch.u32(bytes.length);
+      this.#scratch.raw(bytes);
+      return DIRECT_NO_SPACE;
+    }
+    this.#payload[at] = tag;
+    this.#payloadView.setUint32(at + 1, bytes.length, true);
+    this.#payload.set(bytes, at + 5);
+    this.#commit(slot, id, meta, n, at);
+    return DIRECT_WRITTEN;
+  }
+
+  #putDirectString(slot: number, id: number, meta: number, value: string): number {
+    const bound = Math.min(5 + value.length * 3, this.#arena.maxByteLength);
+    const at = this.#alloc(bound);
+    if (at === NO_SPACE) {
+      this.#scratch.reset();
+      this.#scratch.u8(Tag.STRING);
+      this.#scratch.string(value);
+      return DIRECT_NO_SPACE;
+    }
+    const { read, written } = encoder.encodeInto(
+      value,
+      this.#payload.subarray(at + 5, at + bound),
+    );
+    if (read !== value.length) {
+      throw new RangeError(
+        `Cannot send value: a string of ${value.length} characters does not fit in payloadMaxByteLength (${this.#arena.maxByteLength} bytes)`,
+      );
+    }
+    this.#payload[at] = Tag.STRING;
+    this.#payloadView.setUint32(at + 1, written, true);
+    this.#arena.trimNewest(5 + written);
+    this.#commit(slot, id, meta, 5 + written, at);
+    return DIRECT_WRITTEN;
+  }
+
+  #alloc(n: number): number {
+    let at = this.#arena.alloc(n, this.#write);
+    if (at === NO_SPACE) {
+      this.refresh();
+      at = this.#arena.alloc(n, this.#write);
+    }
+    return at;
+  }
+
+  #commit(slot: number, id: number, meta: number, length: number, offset: number): void {
+    const u32 = this.#u32;
+    const h = slot >> 2;
+    u32[h + SLOT_ID_U32] = id;
+    u32[h + SLOT_META_U32] = meta;
+    u32[h + SLOT_LENGTH_U32] = length;
+    u32[h + SLOT_OFFSET_U32] = offset;
+    this.#write = (this.#write + 1) | 0;
+  }
+}

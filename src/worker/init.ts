@@ -1,0 +1,36 @@
+/**
+ * What the host hands a worker at spawn, and the control messages the worker sends back. Call
+ * traffic never uses these: it goes through the shared link.
+ *
+ * @module
+ */
+
+import type { LinkBuffers } from "../memory/region.ts";
+import type { TaskRef } from "./registry.ts";
+
+/** Marks weft's own workers in `workerData`. */
+export const WORKER_MARK = "weft.worker.v1";
+
+/** Spawn data of a weft worker. */
+export interface WorkerInit {
+  mark: typeof WORKER_MARK;
+  buffers: LinkBuffers;
+  /** Module URLs to import, in order. */
+  modules: string[];
+  /** Task table; a request's task index points into it. */
+  tasks: TaskRef[];
+  spinMicroseconds: number;
+  parkMicroseconds: number;
+  gcOnIdle: boolean;
+}
+
+/** Control messages from a worker. */
+export type WorkerMessage =
+  | { type: "ready" }
+  | { type: "boot-error"; name: string; message: string; stack: string; module: string };
+
+/** True when `data` is the spawn data of a weft worker. */
+export function isWorkerInit(data: unknown): data is WorkerInit {
+  return typeof data === "object" && data !== null &&
+    (data as { mark?: unknown }).mark === WORKER_MARK;
+}

@@ -1,0 +1,243 @@
+/**
+ * The worker loop: take requests, run tasks, write responses, and go idle when there is nothing
+ * to do.
+ *
+ * Idle policy, cheapest wake-up first:
+ * 1. spin on the bell for `spinMicroseconds` (the host's next batch often comes this soon);
+ * 2. run a garbage collection if the runtime exposes one and work was done since the last;
+ * 3. block in `Atomics.wait` for up to `parkMicroseconds` (zero CPU, fast wake-up);
+ * 4. park in `Atomics.waitAsync` (zero CPU, and the worker's event loop runs, so timers, I/O and
+ *    promises that earlier tasks started still make progress).
+ *
+ * While an async task is pending the loop never blocks: it goes straight to step 4, so the task's
+ * own I/O and timers are not held up, and each completion writes its response when it settles.
+ *
+ * @module
+ */
+
+import { ResponseStatus, WorkerState } from "../memory/layout.ts";
+import type { WorkerLink } from "../transport/link.ts";
+import type { TaskEntry } from "./registry.ts";
+
+/** Idle tuning of a worker. */
+export interface WorkerLoopOptions {
+  /** Microseconds to spin before parking. */
+  spinMicroseconds: number;
+  /** Microseconds to block in `Atomics.wait` before parking asynchronously. */
+  parkMicroseconds: number;
+  /** A garbage collection to run when going idle, if any. */
+  gc: (() => void) | undefined;
+}
+
+interface Backlog {
+  id: number;
+  status: number;
+  bytes: Uint8Array;
+}
+
+/** Runs the tasks that arrive on one link until the host stops it. */
+export class WorkerLoop {
+  readonly #link: WorkerLink;
+  readonly #tasks: readonly (TaskEntry | Error)[];
+  readonly #options: WorkerLoopOptions;
+  readonly #onStop: () => void;
+  #asyncPending = 0;
+  #backlog: Backlog[] = [];
+  #flushScheduled = false;
+  #workedSinceGc = false;
+  #stopped = false;
+  readonly #run = () => this.run();
+  readonly #flush = () => {
+    this.#flushScheduled = false;
+    this.#drainBacklog();
+    this.#link.publish(false);
+  };
+
+  /**
+   * @param link The worker's end of the link.
+   * @param tasks Task table, indexed like the host's; an `Error` where a task was not found.
+   * @param options Idle tuning.
+   * @param onStop Called once when the host has asked the loop to stop.
+   */
+  constructor(
+    link: WorkerLink,
+    tasks: readonly (TaskEntry | Error)[],
+    options: WorkerLoopOptions,
+    onStop: () => void,
+  ) {
+    this.#link = link;
+    this.#tasks = tasks;
+    this.#options = options;
+    this.#onStop = onStop;
+  }
+
+  /** Serves until idle, then parks; re-entered by the wake-up. */
+  run(): void {
+    const link = this.#link;
+    link.setState(WorkerState.RUNNING);
+    for (;;) {
+      if (link.stopping()) return this.#stop();
+      const served = this.#serve();
+      this.#drainBacklog();
+      link.publish(served > 0);
+      if (served > 0) {
+        this.#workedSinceGc = true;
+        if (this.#asyncPending > 0) break;
+        continue;
+      }
+      if (this.#asyncPending > 0) break;
+      if (this.#spin()) continue;
+      if (this.#workedSinceGc && this.#options.gc) {
+        this.#workedSinceGc = false;
+        this.#options.gc();
+        continue;
+      }
+      if (this.#block()) continue;
+      break;
+    }
+    this.#parkAsync();
+  }
+
+  /** True when there is something to do now. */
+  #hasWork(): boolean {
+    return this.#link.requests.available() > 0 || this.#link.stopping() ||
+      (this.#backlog.length > 0 && this.#link.responses.hasSlot());
+  }
+
+  #spin(): boolean {
+    const deadline = performance.now() + this.#options.spinMicroseconds / 1000;
+    const requests = this.#link.requests;
+    const bell = this.#link.bell();
+    do {
+      for (let i = 0; i < 64; i++) {
+        if (requests.available() > 0 || this.#link.bell() !== bell) return true;
+      }
+    } while (performance.now() < deadline);
+    return false;
+  }
+
+  #block(): boolean {
+    const micros = this.#options.parkMicroseconds;
+    if (micros <= 0) return false;
+    const link = this.#link;
+    link.setState(WorkerState.PARKED);
+    const bell = link.bell();
+    if (!this.#hasWork()) link.waitBell(bell, micros / 1000);
+    link.setState(WorkerState.RUNNING);
+    return this.#hasWork();
+  }
+
+  #parkAsync(): void {
+    if (this.#stopped) return;
+    const link = this.#link;
+    link.setState(WorkerState.PARKED);
+    const bell = link.bell();
+    if (this.#hasWork()) {
+      queueMicrotask(this.#run);
+      return;
+    }
+    link.waitBellAsync(bell, this.#run);
+  }
+
+  #stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#link.setState(WorkerState.STOPPED);
+    this.#onStop();
+  }
+
+  /** Takes every request published so far and starts its task. */
+  #serve(): number {
+    const requests = this.#link.requests;
+    let served = 0;
+    while (requests.available() > 0) {
+      requests.peek();
+      const id = requests.id;
+      const task = this.#tasks[requests.meta];
+      let arg: unknown;
+      try {
+        arg = requests.take();
+      } catch (err) {
+        requests.consume();
+        this.#respond(id, ResponseStatus.ERROR, err);
+        served++;
+        continue;
+      }
+      // Publish the read count per request: the host counts a call as started from here.
+      requests.consume();
+      served++;
+      this.#start(id, task, arg);
+    }
+    return served;
+  }
+
+  #start(id: number, task: TaskEntry | Error | undefined, arg: unknown): void {
+    if (task === undefined || task instanceof Error) {
+      const err = task ?? new RangeError(`Cannot run task: no task has this index`);
+      this.#respond(id, ResponseStatus.ERROR, err);
+      return;
+    }
+    let result: unknown;
+    try {
+      result = (task.f as (arg: unknown) => unknown)(arg);
+    } catch (err) {
+      this.#respond(id, ResponseStatus.ERROR, err);
+      return;
+    }
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") {
+      this.#asyncPending++;
+      (result as PromiseLike<unknown>).then(
+        (value) => this.#settled(id, ResponseStatus.OK, value),
+        (err) => this.#settled(id, ResponseStatus.ERROR, err),
+      );
+      return;
+    }
+    this.#respond(id, ResponseStatus.OK, result);
+  }
+
+  #settled(id: number, status: number, value: unknown): void {
+    this.#asyncPending--;
+    this.#respond(id, status, value);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flush);
+    }
+  }
+
+  /** Writes one response, or keeps it in the backlog until the host frees space. */
+  #respond(id: number, status: number, value: unknown): void {
+    const responses = this.#link.responses;
+    const root = status === ResponseStatus.OK ? "result" : "error";
+    try {
+      if (this.#backlog.length > 0) {
+        this.#keep(id, status, responses.encode(value, root));
+      } else if (!responses.put(id, status, value, root)) {
+        this.#keep(id, status, responses.snapshot());
+      }
+    } catch (err) {
+      // The value cannot cross (or is too large). A result fails its call with that error; an
+      // error that cannot cross is replaced by a plain Error with its message, which always can.
+      const next = status === ResponseStatus.OK
+        ? err
+        : new Error(String((value as Error)?.message ?? value));
+      this.#respond(id, ResponseStatus.ERROR, next);
+    }
+  }
+
+  #keep(id: number, status: number, bytes: Uint8Array): void {
+    this.#backlog.push({ id, status, bytes });
+    this.#link.setWantsSpace(true);
+  }
+
+  #drainBacklog(): void {
+    const backlog = this.#backlog;
+    if (backlog.length === 0) return;
+    const responses = this.#link.responses;
+    let i = 0;
+    while (i < backlog.length && responses.putEncoded(backlog[i].id, backlog[i].status, backlog[i].bytes)) {
+      i++;
+    }
+    backlog.splice(0, i);
+    if (backlog.length === 0) this.#link.setWantsSpace(false);
+  }
+}
