@@ -24,5 +24,11 @@ export type { Task, TaskDefinition } from "./src/task.ts";
 export { createPool } from "./src/pool.ts";
 export type { Pool, PoolCalls, SingleTaskPool, TaskMap } from "./src/pool.ts";
 export { isMain } from "./src/is_main.ts";
-export type { CallArgs, PayloadOptions, PoolOptions, TaskCall, WorkerOptions } from "./src/types.ts";
+export type {
+  CallArgs,
+  PayloadOptions,
+  PoolOptions,
+  TaskCall,
+  WorkerOptions,
+} from "./src/types.ts";
 export { PoolClosedError, WorkerCrashedError, WorkerStartError } from "./src/errors.ts";

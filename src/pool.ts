@@ -89,7 +89,9 @@ function taskRefs(tasks: TaskMap): TaskRef[] {
 
 function inertCall(): Promise<never> {
   return Promise.reject(
-    new Error("Cannot call task: this pool was created inside a weft worker, where pools are inert"),
+    new Error(
+      "Cannot call task: this pool was created inside a weft worker, where pools are inert",
+    ),
   );
 }
 

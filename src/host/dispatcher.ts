@@ -215,13 +215,13 @@ export class Dispatcher implements LaneEvents {
     });
     handle.unref();
     const lane = new Lane(index, new HostLink(buffers), handle, this);
-    handle.onMessage((message) => this.#onMessage(lane, message as WorkerMessage));
+    handle.onMessage((message) => this.#onMessage(message as WorkerMessage));
     handle.onError((error) => this.#onCrash(lane, error));
     handle.onExit((code) => this.#onCrash(lane, code));
     return lane;
   }
 
-  #onMessage(lane: Lane, message: WorkerMessage): void {
+  #onMessage(message: WorkerMessage): void {
     if (message.type !== "boot-error") return;
     const cause = Object.assign(new Error(message.message), {
       name: message.name,
@@ -254,7 +254,9 @@ export class Dispatcher implements LaneEvents {
       }),
     );
     if (this.#lanes.every((l) => !l.alive)) {
-      this.#closed = new WorkerCrashedError("Cannot call task: every worker of the pool has stopped");
+      this.#closed = new WorkerCrashedError(
+        "Cannot call task: every worker of the pool has stopped",
+      );
       this.#rejectWhere(() => true, this.#closed);
     }
   }

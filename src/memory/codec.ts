@@ -50,7 +50,9 @@ export function encodeValue(w: ByteWriter, value: unknown, root = "value"): void
   } catch (err) {
     if (err instanceof Uncloneable) {
       throw new TypeError(
-        `Cannot send ${root}: ${formatPath(root, err.path)} is ${err.what}, which cannot cross to a worker`,
+        `Cannot send ${root}: ${
+          formatPath(root, err.path)
+        } is ${err.what}, which cannot cross to a worker`,
       );
     }
     throw err;
@@ -161,7 +163,7 @@ const ERROR_OWN_SKIPPED = new Set(["name", "message", "stack", "cause"]);
 function encodeFields(w: ByteWriter, value: object, skip: Set<string> | undefined): void {
   const keys = Object.keys(value);
   let count = keys.length;
-  if (skip) for (const key of keys) if (skip.has(key)) count--;
+  if (skip) { for (const key of keys) if (skip.has(key)) count--; }
   w.u32(count);
   for (const key of keys) {
     if (skip?.has(key)) continue;
@@ -234,7 +236,12 @@ function decodeFields<T extends object>(r: ByteReader, target: T): T {
     const key = r.string();
     const value = decodeValue(r);
     if (key === "__proto__") {
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else {
       (target as Record<string, unknown>)[key] = value;
     }

@@ -7,15 +7,16 @@
 
 import { runtime } from "../runtime/detect.ts";
 import { WorkerLink } from "../transport/link.ts";
-import { isWorkerInit, type WorkerMessage } from "./init.ts";
+import { isWorkerInit, type WorkerInit, type WorkerMessage } from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
 import { resolveTask } from "./registry.ts";
 
-const init = runtime.workerData();
+const data = runtime.workerData();
 const port = runtime.parentPort();
-if (!isWorkerInit(init) || port === undefined) {
+if (!isWorkerInit(data) || port === undefined) {
   throw new TypeError("Cannot start weft worker: it was not spawned by a weft pool");
 }
+const init: WorkerInit = data;
 
 function post(message: WorkerMessage): void {
   port!.postMessage(message);

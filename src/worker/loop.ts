@@ -234,7 +234,9 @@ export class WorkerLoop {
     if (backlog.length === 0) return;
     const responses = this.#link.responses;
     let i = 0;
-    while (i < backlog.length && responses.putEncoded(backlog[i].id, backlog[i].status, backlog[i].bytes)) {
+    while (
+      i < backlog.length && responses.putEncoded(backlog[i].id, backlog[i].status, backlog[i].bytes)
+    ) {
       i++;
     }
     backlog.splice(0, i);

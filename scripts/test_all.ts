@@ -1,0 +1,113 @@
+/**
+ * Runs every test on every runtime: `deno task test`. Each runtime is fetched pinned through
+ * `npx`. Options: `--only=deno,node22,node24,bun,npm` to run a subset; any other argument is a test
+ * file or folder (default: `tests/`).
+ *
+ * Ends with one line `weft tests: N passed, N failed` and exits non-zero on any failure.
+ *
+ * @module
+ */
+
+import { BUN, DENO, NODE22, NODE24, type PinnedRuntime } from "./runtimes.ts";
+
+interface Outcome {
+  name: string;
+  passed: number;
+  failed: number;
+  code: number;
+  seconds: number;
+}
+
+const args = Deno.args.filter((a) => !a.startsWith("--only="));
+const only = Deno.args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const targets = args.length > 0 ? args : ["tests/"];
+
+function files(): string[] {
+  const out: string[] = [];
+  const walk = (path: string) => {
+    const info = Deno.statSync(path);
+    if (info.isFile) {
+      if (path.endsWith("_test.ts")) out.push(path);
+      return;
+    }
+    for (const entry of Deno.readDirSync(path)) walk(`${path.replace(/\/$/, "")}/${entry.name}`);
+  };
+  for (const t of targets) walk(t);
+  return out.sort();
+}
+
+function count(text: string, patterns: RegExp[]): number {
+  let total = 0;
+  for (const p of patterns) for (const m of text.matchAll(p)) total += Number(m[1]);
+  return total;
+}
+
+async function run(name: string, cmd: string[]): Promise<Outcome> {
+  console.log(`\n=== ${name}: ${cmd.join(" ")}`);
+  const start = performance.now();
+  const child = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", FORCE_COLOR: "0" },
+  }).spawn();
+  const decoder = new TextDecoder();
+  let text = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: (s: string) => void) => {
+    for await (const chunk of stream) {
+      const s = decoder.decode(chunk, { stream: true });
+      text += s;
+      sink(s);
+    }
+  };
+  const encoder = new TextEncoder();
+  await Promise.all([
+    pump(child.stdout, (s) => Deno.stdout.writeSync(encoder.encode(s))),
+    pump(child.stderr, (s) => Deno.stderr.writeSync(encoder.encode(s))),
+  ]);
+  const { code } = await child.status;
+  const passed = count(text, [/^# pass (\d+)/gm, /^\s*(\d+) pass$/gm, /^ok \| (\d+) passed/gm]);
+  const failed = count(text, [/^# fail (\d+)/gm, /^\s*(\d+) fail$/gm, /\| (\d+) failed/gm]);
+  return { name, passed, failed, code, seconds: (performance.now() - start) / 1000 };
+}
+
+function command(runtime: PinnedRuntime, testFiles: string[]): string[] {
+  if (runtime === DENO) return [...runtime.cmd, "test", "-A", ...testFiles];
+  if (runtime === BUN) return [...runtime.cmd, "test", ...testFiles.map((f) => `./${f}`)];
+  return [...runtime.cmd, "--test", "--test-concurrency=1", ...testFiles];
+}
+
+const testFiles = files();
+const outcomes: Outcome[] = [];
+for (const runtime of [DENO, NODE22, NODE24, BUN]) {
+  if (only && !only.includes(runtime.name)) continue;
+  outcomes.push(await run(runtime.name, command(runtime, testFiles)));
+}
+const npmSuite = "scripts/test_npm.ts";
+if ((!only || only.includes("npm")) && args.length === 0 && exists(npmSuite)) {
+  outcomes.push(await run("npm package", [...DENO.cmd, "run", "-A", npmSuite]));
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+console.log("\nRuntime        passed  failed  exit  seconds");
+for (const o of outcomes) {
+  console.log(
+    `${o.name.padEnd(14)} ${String(o.passed).padStart(6)}  ${String(o.failed).padStart(6)}  ${
+      String(o.code).padStart(4)
+    }  ${o.seconds.toFixed(1).padStart(7)}`,
+  );
+}
+const passed = outcomes.reduce((n, o) => n + o.passed, 0);
+const failed = outcomes.reduce((n, o) => n + o.failed, 0) +
+  outcomes.filter((o) => o.code !== 0 && o.failed === 0).length;
+console.log(`weft tests: ${passed} passed, ${failed} failed`);
+Deno.exit(failed > 0 ? 1 : 0);
