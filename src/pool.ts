@@ -44,6 +44,7 @@ export interface SingleTaskPool<A, R> {
 
 const DEFAULT_SPIN_MICROSECONDS = 50;
 const DEFAULT_PARK_MICROSECONDS = 2000;
+const DEFAULT_HOST_SPIN_MICROSECONDS = 20;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -151,6 +152,11 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       spinMicroseconds,
       parkMicroseconds,
       gcOnIdle: options.worker?.gcOnIdle ?? true,
+      hostSpinMicroseconds: nonNegative(
+        "hostSpinMicroseconds",
+        options.hostSpinMicroseconds,
+        DEFAULT_HOST_SPIN_MICROSECONDS,
+      ),
     });
     refs.forEach((ref, index) => {
       call[ref.name] = (arg?: unknown) => dispatcher.call(index, arg);

@@ -29,7 +29,12 @@ export interface DispatcherConfig {
   spinMicroseconds: number;
   parkMicroseconds: number;
   gcOnIdle: boolean;
+  /** Microseconds the host may check for responses right after publishing, before it waits. */
+  hostSpinMicroseconds: number;
 }
+
+/** Calls written to one lane in one tick before they are published early, as a group. */
+const EARLY_PUBLISH = 16;
 
 interface Queued {
   id: number;
@@ -51,6 +56,7 @@ export class Dispatcher implements LaneEvents {
   #stopping: Promise<void> | undefined;
   readonly #scratch = new ByteWriter();
   readonly #flush = () => this.#publishDirty();
+  readonly #canTake = (lane: number) => this.#lanes[lane].hasSlot();
 
   constructor(config: DispatcherConfig) {
     this.#tasks = config.tasks;
@@ -78,7 +84,10 @@ export class Dispatcher implements LaneEvents {
    */
   call(task: number, arg: unknown): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
-    if (arg !== null && typeof (arg as PromiseLike<unknown>)?.then === "function") {
+    if (
+      (typeof arg === "object" || typeof arg === "function") && arg !== null &&
+      typeof (arg as PromiseLike<unknown>).then === "function"
+    ) {
       return Promise.resolve(arg).then((value) => this.call(task, value));
     }
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
@@ -91,6 +100,8 @@ export class Dispatcher implements LaneEvents {
           if (lane.put(id, task, arg)) {
             call.lane = lane.index;
             this.#markDirty(lane);
+            // Long batches go out in groups, so the worker starts while the host still writes.
+            if (lane.link.requests.unpublished >= EARLY_PUBLISH) lane.publishEarly();
             return promise;
           }
           this.#enqueue(id, task, lane.snapshot());
@@ -142,13 +153,15 @@ export class Dispatcher implements LaneEvents {
 
   #pickLane(): Lane | undefined {
     const lanes = this.#lanes;
-    const i = pickRoundRobin(this.#next, lanes.length, (k) => lanes[k].hasSlot());
+    const i = pickRoundRobin(this.#next, lanes.length, this.#canTake);
     if (i === -1) return undefined;
     this.#next = i + 1 === lanes.length ? 0 : i + 1;
     return lanes[i];
   }
 
   #markDirty(lane: Lane): void {
+    if (lane.dirty) return;
+    lane.dirty = true;
     this.#dirty.push(lane);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -160,7 +173,10 @@ export class Dispatcher implements LaneEvents {
   #publishDirty(): void {
     this.#flushScheduled = false;
     const dirty = this.#dirty;
-    for (let i = 0; i < dirty.length; i++) dirty[i].publish();
+    for (let i = 0; i < dirty.length; i++) {
+      dirty[i].dirty = false;
+      dirty[i].publish();
+    }
     dirty.length = 0;
   }
 
@@ -214,7 +230,7 @@ export class Dispatcher implements LaneEvents {
       name: `weft-${index}`,
     });
     handle.unref();
-    const lane = new Lane(index, new HostLink(buffers), handle, this);
+    const lane = new Lane(index, new HostLink(buffers), handle, this, config.hostSpinMicroseconds);
     handle.onMessage((message) => this.#onMessage(message as WorkerMessage));
     handle.onError((error) => this.#onCrash(lane, error));
     handle.onExit((code) => this.#onCrash(lane, code));

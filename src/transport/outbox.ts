@@ -89,6 +89,11 @@ export class Outbox {
     return this.#arena.maxByteLength;
   }
 
+  /** Messages written and not yet published. */
+  get unpublished(): number {
+    return (this.#write - this.#published) | 0;
+  }
+
   /** Messages written so far (the number the next one gets). */
   get written(): number {
     return this.#write;

@@ -4,8 +4,9 @@
  *
  * Idle policy, cheapest wake-up first:
  * 1. spin on the bell for `spinMicroseconds` (the host's next batch often comes this soon);
- * 2. run a garbage collection if the runtime exposes one and work was done since the last;
- * 3. block in `Atomics.wait` for up to `parkMicroseconds` (zero CPU, fast wake-up);
+ * 2. block in `Atomics.wait` for up to `parkMicroseconds` (zero CPU, fast wake-up);
+ * 3. run a garbage collection if the runtime exposes one and work was done since the last (only
+ *    now: a collection takes far longer than the gaps between the batches of a busy host);
  * 4. park in `Atomics.waitAsync` (zero CPU, and the worker's event loop runs, so timers, I/O and
  *    promises that earlier tasks started still make progress).
  *
@@ -28,6 +29,9 @@ export interface WorkerLoopOptions {
   /** A garbage collection to run when going idle, if any. */
   gc: (() => void) | undefined;
 }
+
+/** Answers per group published while a batch is still being served (a power of two). */
+const EARLY_PUBLISH = 16;
 
 interface Backlog {
   id: number;
@@ -87,12 +91,12 @@ export class WorkerLoop {
       }
       if (this.#asyncPending > 0) break;
       if (this.#spin()) continue;
+      if (this.#block()) continue;
       if (this.#workedSinceGc && this.#options.gc) {
         this.#workedSinceGc = false;
         this.#options.gc();
         continue;
       }
-      if (this.#block()) continue;
       break;
     }
     this.#parkAsync();
@@ -167,6 +171,8 @@ export class WorkerLoop {
       requests.consume();
       served++;
       this.#start(id, task, arg);
+      // Answers go out in groups while a long batch is served, so the host can drain in parallel.
+      if ((served & (EARLY_PUBLISH - 1)) === 0) this.#link.publish(true);
     }
     return served;
   }

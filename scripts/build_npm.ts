@@ -1,0 +1,278 @@
+/**
+ * Builds the npm package `weft` into `npm/` (`deno task build:npm`): compiles `mod.ts` and
+ * `src/**\/*.ts` with the TypeScript compiler from npm to ESM JavaScript, `.d.ts` and source maps
+ * under `npm/esm/` (the `src/` tree keeps its shape, so `src/runtime/entry_url.ts` finds
+ * `../worker/entry.js`), writes `npm/package.json` with the version from `deno.json` and copies
+ * README.md and LICENSE.
+ *
+ * Node strips types only outside `node_modules`, so the package must ship JavaScript. Any compiler
+ * diagnostic fails the build. With `--release` (as `deno task release:check` runs it), a missing
+ * README.md or LICENSE fails it too; otherwise it is a warning.
+ *
+ * @module
+ */
+
+import ts from "npm:typescript@5.9.3";
+// Imported for their location in Deno's npm cache: the compiler needs Node's declarations for the
+// `node:*` modules that `src/runtime/` imports, and `@types/node` needs `undici-types`. Pinned to
+// the Node floor (22) and to the `undici-types` range that this `@types/node` declares.
+import nodeTypesPackage from "npm:@types/node@22.20.5/package.json" with { type: "json" };
+import undiciTypesPackage from "npm:undici-types@6.21.0/package.json" with { type: "json" };
+
+/** The TypeScript version that builds the package and type-checks its consumer test. */
+export const TYPESCRIPT_VERSION: string = ts.version;
+/** The `@types/node` version the package is built against. */
+export const NODE_TYPES_VERSION: string = nodeTypesPackage.version;
+
+/** The repository root. */
+export const ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+/** Where the package is written. */
+export const OUT_DIR: string = `${ROOT}/npm`;
+
+const NODE_TYPES_DIR = dirOf(import.meta.resolve("npm:@types/node@22.20.5/package.json"));
+const UNDICI_TYPES_DIR = dirOf(import.meta.resolve("npm:undici-types@6.21.0/package.json"));
+
+function dirOf(fileUrl: string): string {
+  return new URL(".", fileUrl).pathname.replace(/\/$/, "");
+}
+
+/** What {@linkcode buildNpm} produced. */
+export interface BuildResult {
+  /** The package version (from `deno.json`). */
+  version: string;
+  /** Files the compiler wrote. */
+  emitted: number;
+}
+
+function sourceFiles(): string[] {
+  const out = [`${ROOT}/mod.ts`];
+  const walk = (dir: string) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (path.endsWith(".ts") && !path.endsWith(".d.ts")) out.push(path);
+    }
+  };
+  walk(`${ROOT}/src`);
+  return out.sort();
+}
+
+function compilerOptions(): ts.CompilerOptions {
+  return {
+    // ES2022 is the syntax floor the brief sets; Node 22 and Bun run it natively, so nothing
+    // weft writes is down-levelled except what is newer (`using`).
+    target: ts.ScriptTarget.ES2022,
+    // Growable SharedArrayBuffers and `Atomics.waitAsync` are in the ES2024 library.
+    lib: ["lib.es2024.d.ts"],
+    // ESNext + bundler rather than NodeNext: the repository has no package.json, so NodeNext would
+    // take every source file for CommonJS. The output is plain ESM with `.js` specifiers, which
+    // the consumer test checks under NodeNext.
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    rewriteRelativeImportExtensions: true,
+    verbatimModuleSyntax: true,
+    erasableSyntaxOnly: true,
+    strict: true,
+    declaration: true,
+    sourceMap: true,
+    // The maps carry the TypeScript source, so stack traces and debuggers show it without the
+    // package shipping `.ts` files (which Node would refuse to strip inside node_modules).
+    inlineSources: true,
+    rootDir: ROOT,
+    outDir: `${OUT_DIR}/esm`,
+    types: [],
+    newLine: ts.NewLineKind.LineFeed,
+    noEmitOnError: true,
+  };
+}
+
+/**
+ * A compiler host that finds `@types/node` and `undici-types` in Deno's npm cache. The cache keeps
+ * each package in its own versioned folder, not in a `node_modules` tree, so the compiler's own
+ * lookup (walking up to `node_modules/`) cannot find them.
+ */
+function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  const known: Record<string, string> = {
+    "node": `${NODE_TYPES_DIR}/index.d.ts`,
+    "undici-types": `${UNDICI_TYPES_DIR}/index.d.ts`,
+  };
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sourceFile) =>
+    literals.map((literal) => {
+      const known_ = known[literal.text];
+      if (known_ !== undefined && literal.text !== "node") {
+        return {
+          resolvedModule: {
+            resolvedFileName: known_,
+            extension: ts.Extension.Dts,
+            isExternalLibraryImport: true,
+          },
+        };
+      }
+      const mode = ts.getModeForUsageLocation(sourceFile, literal, opts);
+      return ts.resolveModuleName(
+        literal.text,
+        containingFile,
+        opts,
+        host,
+        undefined,
+        redirected,
+        mode,
+      );
+    });
+  host.resolveTypeReferenceDirectiveReferences = (refs, containingFile, redirected, opts) =>
+    refs.map((ref) => {
+      const name = typeof ref === "string" ? ref : ref.fileName.toLowerCase();
+      if (known[name] !== undefined) {
+        return {
+          resolvedTypeReferenceDirective: {
+            primary: true,
+            resolvedFileName: known[name],
+            isExternalLibraryImport: true,
+          },
+        };
+      }
+      return ts.resolveTypeReferenceDirective(name, containingFile, opts, host, redirected);
+    });
+  return host;
+}
+
+/**
+ * Fixes what the compiler leaves pointing at the TypeScript source:
+ * - `rewriteRelativeImportExtensions` rewrites `.ts` specifiers in JavaScript but keeps them in
+ *   declaration files; TypeScript 5.7+ resolves those, older consumers and other tools do not, so
+ *   `.d.ts` files get `.js` specifiers like the code they describe.
+ * - Doc examples import `./mod.ts` (runnable by `deno test --doc`); editors show npm users the same
+ *   comments, where the specifier is `weft`.
+ */
+function rewriteEmitted(fileName: string, text: string): string {
+  let out = text.replace(/^(\s*\*.*\bfrom\s+)"(?:\.\.?\/)+mod\.ts"/gm, '$1"weft"');
+  if (fileName.endsWith(".d.ts")) {
+    out = out.replace(
+      /(\bfrom\s+|\bimport\(\s*|^import\s+)(["'])(\.\.?\/[^"'\n]+)\.ts\2/gm,
+      "$1$2$3.js$2",
+    );
+  }
+  return out;
+}
+
+function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
+  return ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => ROOT,
+    getNewLine: () => "\n",
+  });
+}
+
+function packageJson(version: string): Record<string, unknown> {
+  return {
+    name: "weft",
+    version,
+    description: "Call a function on a worker thread as if it were a local async function: " +
+      "shared-memory mailboxes instead of postMessage, on Node.js, Bun and Deno.",
+    license: "MIT",
+    keywords: ["worker", "worker_threads", "thread pool", "SharedArrayBuffer", "Atomics"],
+    type: "module",
+    exports: {
+      ".": {
+        types: "./esm/mod.d.ts",
+        import: "./esm/mod.js",
+        // `require(esm)` (Node 22.12+) resolves with the "require" and "default" conditions.
+        default: "./esm/mod.js",
+      },
+      "./package.json": "./package.json",
+    },
+    main: "./esm/mod.js",
+    types: "./esm/mod.d.ts",
+    engines: { node: ">=22" },
+    sideEffects: false,
+    files: ["esm/", "README.md", "LICENSE"],
+  };
+}
+
+async function readVersion(): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)) as { version?: unknown };
+  if (typeof config.version !== "string" || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(config.version)) {
+    throw new TypeError(
+      `Cannot build npm package: deno.json must hold a semver version, received ${config.version}`,
+    );
+  }
+  return config.version;
+}
+
+async function copyIfPresent(name: string): Promise<boolean> {
+  try {
+    await Deno.copyFile(`${ROOT}/${name}`, `${OUT_DIR}/${name}`);
+    return true;
+  } catch (err) {
+    // A package without its README still works, so the package tests need not fail on it; the
+    // caller decides (a release build does fail).
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/** Options of {@linkcode buildNpm}. */
+export interface BuildOptions {
+  /** Fail, rather than warn, when README.md or LICENSE is missing. Default: false. */
+  release?: boolean;
+}
+
+/**
+ * Compiles the package into `npm/`, replacing what was there.
+ * @param options See {@linkcode BuildOptions}.
+ * @returns The version built and the number of files emitted.
+ * @throws {Error} On any TypeScript diagnostic, or a missing README.md or LICENSE in a release.
+ */
+export async function buildNpm(options: BuildOptions = {}): Promise<BuildResult> {
+  const version = await readVersion();
+  await Deno.remove(OUT_DIR, { recursive: true }).catch((err) => {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  });
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+
+  const options = compilerOptions();
+  const program = ts.createProgram({
+    rootNames: [...sourceFiles(), `${NODE_TYPES_DIR}/index.d.ts`],
+    options,
+    host: compilerHost(options),
+  });
+  const emitted: string[] = [];
+  const result = program.emit(undefined, (fileName, text) => {
+    Deno.mkdirSync(fileName.slice(0, fileName.lastIndexOf("/")), { recursive: true });
+    Deno.writeTextFileSync(fileName, rewriteEmitted(fileName, text));
+    emitted.push(fileName);
+  });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length > 0 || result.emitSkipped) {
+    throw new Error(
+      `Cannot build npm package: TypeScript reported ${diagnostics.length} diagnostic(s)\n` +
+        formatDiagnostics(diagnostics),
+    );
+  }
+  const stray = emitted.filter((f) => !f.startsWith(`${OUT_DIR}/esm/`));
+  if (stray.length > 0) {
+    throw new Error(`Cannot build npm package: output outside npm/esm, received ${stray}`);
+  }
+
+  await Deno.writeTextFile(
+    `${OUT_DIR}/package.json`,
+    JSON.stringify(packageJson(version), null, 2) + "\n",
+  );
+  for (const name of ["README.md", "LICENSE"]) {
+    if (await copyIfPresent(name)) continue;
+    if (options.release) throw new Error(`Cannot build npm release: ${name} is missing`);
+    console.warn(`warning: ${name} is missing; not in the package`);
+  }
+  return { version, emitted: emitted.length };
+}
+
+if (import.meta.main) {
+  const start = performance.now();
+  const { version, emitted } = await buildNpm({ release: Deno.args.includes("--release") });
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
+  console.log(
+    `built npm/ (weft@${version}, ${emitted} files, TypeScript ${TYPESCRIPT_VERSION}) in ${seconds}s`,
+  );
+}
