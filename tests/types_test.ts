@@ -1,0 +1,45 @@
+/**
+ * Type-level tests: `deno check tests/` (part of `deno task ok`) must accept every line here,
+ * including the `@ts-expect-error` ones, which fail the check if the error they expect vanishes.
+ * The runtime assertions only make the file a real test on every runtime.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createPool, type Pool, type Task, task } from "../mod.ts";
+
+const add = task({ f: ([a, b]: [number, number]) => a + b });
+const greet = task({ f: async (name: string) => `hello ${name}` });
+const noArg = task({ f: () => 7 });
+const optional = task({ f: (x?: number) => x ?? 0 });
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true
+  : false;
+function expectType<T extends true>(_: T): void {}
+
+expectType<Equal<typeof add, Task<[number, number], number>>>(true);
+expectType<Equal<typeof greet, Task<string, string>>>(true);
+
+function typeOnly(pool: Pool<{ add: typeof add; greet: typeof greet; noArg: typeof noArg }>) {
+  const sum: Promise<number> = pool.call.add([1, 2]);
+  const text: Promise<string> = pool.call.greet("ada");
+  const promised: Promise<number> = pool.call.add(Promise.resolve([1, 2] as [number, number]));
+  const none: Promise<number> = pool.call.noArg();
+  // @ts-expect-error: wrong argument type
+  pool.call.add(["1", 2]);
+  // @ts-expect-error: missing argument
+  pool.call.greet();
+  // @ts-expect-error: no such task
+  pool.call.subtract([1, 2]);
+  // @ts-expect-error: the result is a string, not a number
+  const wrong: Promise<number> = pool.call.greet("x");
+  return [sum, text, promised, none, wrong];
+}
+
+describe("task types", () => {
+  it("infers argument and result types from f", () => {
+    const single = optional.createPool;
+    assert.equal(typeof single, "function");
+    assert.equal(typeof typeOnly, "function");
+    assert.equal(typeof createPool, "function");
+  });
+});
