@@ -22,7 +22,14 @@
 export { task } from "./src/task.ts";
 export type { Task, TaskDefinition } from "./src/task.ts";
 export { createPool } from "./src/pool.ts";
-export type { Pool, PoolCalls, SingleTaskPool, TaskMap } from "./src/pool.ts";
+export type {
+  Pool,
+  PoolCalls,
+  PoolControl,
+  PoolStats,
+  SingleTaskPool,
+  TaskMap,
+} from "./src/pool.ts";
 export { isMain } from "./src/is_main.ts";
 export type {
   CallArgs,
@@ -31,4 +38,12 @@ export type {
   TaskCall,
   WorkerOptions,
 } from "./src/types.ts";
-export { PoolClosedError, WorkerCrashedError, WorkerStartError } from "./src/errors.ts";
+export {
+  PoolClosedError,
+  QueueFullError,
+  TimeoutError,
+  WorkerCrashedError,
+  WorkerStartError,
+} from "./src/errors.ts";
+export type { TaskContext } from "./src/worker/task_context.ts";
+export { registerError } from "./src/register_error.ts";

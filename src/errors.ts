@@ -39,3 +39,25 @@ export class WorkerCrashedError extends Error {
     this.name = "WorkerCrashedError";
   }
 }
+
+/** A call ran longer than its timeout. */
+export class TimeoutError extends Error {
+  /**
+   * @param message What timed out and after how long.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "TimeoutError";
+  }
+}
+
+/** A call was refused because the pool's queue was full (`maxQueue`). */
+export class QueueFullError extends Error {
+  /**
+   * @param message The queue's size and limit.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "QueueFullError";
+  }
+}

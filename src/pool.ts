@@ -4,12 +4,13 @@
  * @module
  */
 
-import { Dispatcher } from "./host/dispatcher.ts";
+import { checkTimeout } from "./host/call_options.ts";
+import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
 import { isMain } from "./is_main.ts";
 import { runtime } from "./runtime/detect.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
-import type { PoolOptions, TaskCall } from "./types.ts";
+import type { CallOptions, CloseOptions, PoolOptions, TaskCall } from "./types.ts";
 import { sourceLength, TASK_ENTRY, type TaskRef } from "./worker/registry.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -23,28 +24,42 @@ export type PoolCalls<T extends TaskMap> = {
   readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? TaskCall<A, R> : never;
 };
 
-/** A running pool. */
-export interface Pool<T extends TaskMap> {
-  /** `call.<name>(arg)` runs task `name` on a worker and resolves with its result. */
-  readonly call: PoolCalls<T>;
+/** Lifecycle and introspection shared by every pool. */
+export interface PoolControl extends AsyncDisposable {
   /**
-   * Stops the pool: every pending call rejects with `PoolClosedError`, the workers end, and the
-   * promise resolves once they are gone. Later calls reject with `PoolClosedError` at once.
+   * Stops the pool at once: every pending call rejects with `PoolClosedError`, the workers end,
+   * and the promise resolves once they are gone. Later calls reject with `PoolClosedError`.
    */
   shutdown(): Promise<void>;
+  /** The same as {@linkcode PoolControl.shutdown}: reject everything pending and end now. */
+  terminate(): Promise<void>;
+  /**
+   * Stops taking calls (they reject with `PoolClosedError`), lets queued and running calls
+   * finish, then ends the workers. With `timeout`, what is still pending then is rejected.
+   */
+  close(options?: CloseOptions): Promise<void>;
+  /** Counters: threads, queued and running calls, completed, failed, respawns, lost wake-ups. */
+  stats(): PoolStats;
+}
+
+export type { PoolStats };
+
+/** A running pool. `await using pool = ...` closes it on scope exit. */
+export interface Pool<T extends TaskMap> extends PoolControl {
+  /** `call.<name>(arg, options?)` runs task `name` on a worker and resolves with its result. */
+  readonly call: PoolCalls<T>;
 }
 
 /** A pool made by `task().createPool()`: it runs that one task. */
-export interface SingleTaskPool<A, R> {
+export interface SingleTaskPool<A, R> extends PoolControl {
   /** Runs the task on a worker and resolves with its result. */
   readonly call: TaskCall<A, R>;
-  /** Stops the pool, as {@linkcode Pool.shutdown}. */
-  shutdown(): Promise<void>;
 }
 
 const DEFAULT_SPIN_MICROSECONDS = 50;
 const DEFAULT_PARK_MICROSECONDS = 2000;
 const DEFAULT_HOST_SPIN_MICROSECONDS = 20;
+const DEFAULT_TIMEOUT_GRACE_MS = 1000;
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -96,6 +111,36 @@ function inertCall(): Promise<never> {
   );
 }
 
+function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
+  const done = () => Promise.resolve();
+  return {
+    call: call as PoolCalls<TaskMap>,
+    shutdown: done,
+    terminate: done,
+    close: done,
+    stats: () => ({
+      threads: 0,
+      queued: 0,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      respawns: 0,
+      lostWakeups: 0,
+    }),
+    [Symbol.asyncDispose]: done,
+  };
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value !== Infinity && (!Number.isInteger(value) || value < 0)) {
+    throw new RangeError(
+      `Cannot create pool: ${name} must be a non-negative integer or Infinity, received ${value}`,
+    );
+  }
+  return value;
+}
+
 /**
  * Creates a pool factory: `createPool(options)(tasks)` starts the workers and returns the pool.
  * Inside a weft worker (where the task module is imported again) it returns an inert pool that
@@ -127,6 +172,8 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
     options.worker?.spinMicroseconds,
     DEFAULT_SPIN_MICROSECONDS,
   );
+  const maxQueue = positiveInteger("maxQueue", options.maxQueue, Infinity);
+  const timeoutGrace = nonNegative("timeoutGrace", options.timeoutGrace, DEFAULT_TIMEOUT_GRACE_MS);
   const parkMicroseconds = nonNegative(
     "worker.parkMicroseconds",
     options.worker?.parkMicroseconds,
@@ -137,7 +184,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
     const call: Record<string, (arg?: unknown) => Promise<unknown>> = {};
     if (!isMain) {
       for (const ref of refs) call[ref.name] = inertCall;
-      return { call: call as PoolCalls<T>, shutdown: () => Promise.resolve() };
+      return inertPool(call) as Pool<T>;
     }
     const modules = options.module !== undefined
       ? [String(options.module)]
@@ -148,6 +195,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       threads,
       modules,
       tasks: refs,
+      timeouts: Object.values(tasks).map((t) => t.timeout ?? 0),
       payload: options.payload ?? {},
       spinMicroseconds,
       parkMicroseconds,
@@ -157,13 +205,25 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
         options.hostSpinMicroseconds,
         DEFAULT_HOST_SPIN_MICROSECONDS,
       ),
+      maxQueue,
+      timeoutGrace,
+      resourceLimits: options.resourceLimits,
     });
     refs.forEach((ref, index) => {
-      call[ref.name] = (arg?: unknown) => dispatcher.call(index, arg);
+      call[ref.name] = (arg?: unknown, callOptions?: CallOptions) =>
+        dispatcher.call(index, arg, callOptions);
     });
+    const close = (closeOptions?: CloseOptions) => {
+      checkTimeout("close pool", closeOptions?.timeout);
+      return dispatcher.close(closeOptions?.timeout);
+    };
     return {
       call: call as PoolCalls<T>,
       shutdown: () => dispatcher.shutdown(),
+      terminate: () => dispatcher.shutdown(),
+      close,
+      stats: () => dispatcher.stats(),
+      [Symbol.asyncDispose]: () => close(),
     };
   };
 }
@@ -174,5 +234,6 @@ export function singleTaskPool<A, R>(
   options?: PoolOptions,
 ): SingleTaskPool<A, R> {
   const pool = createPool(options)({ task });
-  return { call: pool.call.task as TaskCall<A, R>, shutdown: pool.shutdown };
+  const { call: _, ...control } = pool;
+  return { ...control, call: pool.call.task as TaskCall<A, R> };
 }

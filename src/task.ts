@@ -6,13 +6,20 @@
 
 import { type SingleTaskPool, singleTaskPool } from "./pool.ts";
 import { callerUrl } from "./runtime/caller_url.ts";
+import { checkTimeout } from "./host/call_options.ts";
 import type { PoolOptions } from "./types.ts";
 import { registerTask, TASK_ENTRY, type TaskEntry } from "./worker/registry.ts";
+import type { TaskContext } from "./worker/task_context.ts";
 
 /** What {@linkcode task} takes. */
 export interface TaskDefinition<A, R> {
-  /** The function to run on a worker: one argument (use a tuple or object for more). */
-  f: (arg: A) => R;
+  /**
+   * The function to run on a worker: one argument (use a tuple or object for more), and a context
+   * whose `signal` aborts (and `aborted()` turns true) when the call is aborted or times out.
+   */
+  f: (arg: A, ctx: TaskContext) => R;
+  /** Milliseconds from dispatch after which a call rejects with `TimeoutError`. Default: none. */
+  timeout?: number;
   /**
    * URL of the module that defines this task, for bundled code where it cannot be found from the
    * call stack. Default: the module that calls `task()`.
@@ -23,7 +30,9 @@ export interface TaskDefinition<A, R> {
 /** A function wrapped by {@linkcode task}, ready to be handed to a pool. */
 export interface Task<A, R> {
   /** The wrapped function (it still runs in this thread if called directly). */
-  readonly f: (arg: A) => R | Promise<R>;
+  readonly f: (arg: A, ctx: TaskContext) => R | Promise<R>;
+  /** Default timeout of calls in ms, or undefined for none. */
+  readonly timeout: number | undefined;
   /** URL of the module that defined the task. */
   readonly module: string;
   /** @internal Registry entry. */
@@ -62,6 +71,7 @@ export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>
   if (typeof f !== "function") {
     throw new TypeError(`Cannot create task: f must be a function, received ${typeof f}`);
   }
+  checkTimeout("create task", definition.timeout);
   const module = definition.module !== undefined
     ? String(definition.module)
     : callerUrl([import.meta.url]);
@@ -70,9 +80,10 @@ export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>
       "Cannot create task: the defining module was not found on the call stack, received no module option",
     );
   }
-  const entry = registerTask(module, f as (arg: never) => unknown);
+  const entry = registerTask(module, f as unknown as (arg: never) => unknown);
   const created: Task<A, Awaited<R>> = {
-    f: f as unknown as (arg: A) => Awaited<R>,
+    f: f as unknown as (arg: A, ctx: TaskContext) => Awaited<R>,
+    timeout: definition.timeout,
     module,
     [TASK_ENTRY]: entry,
     createPool: (options?: PoolOptions) => singleTaskPool(created, options),

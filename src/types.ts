@@ -4,9 +4,11 @@
  * @module
  */
 
+import type { CallOptions } from "./host/call_options.ts";
 import type { PayloadOptions } from "./memory/region.ts";
+import type { ResourceLimits } from "./runtime/adapter.ts";
 
-export type { PayloadOptions };
+export type { CallOptions, PayloadOptions, ResourceLimits };
 
 /** Tuning of the worker's idle behaviour. */
 export interface WorkerOptions {
@@ -40,12 +42,27 @@ export interface PoolOptions {
    * longer than this. 0 turns it off. Default: 20.
    */
   hostSpinMicroseconds?: number;
+  /** Most calls that may wait in the host queue; one more rejects with `QueueFullError`. Default: no limit. */
+  maxQueue?: number;
+  /**
+   * Milliseconds a task whose timeout expired has to stop (its `ctx.signal` has aborted) before
+   * its worker is ended and replaced. Default: 1000.
+   */
+  timeoutGrace?: number;
+  /** Per-worker memory limits (Node only; Deno and Bun ignore them). */
+  resourceLimits?: ResourceLimits;
 }
 
-/** Arguments of a call: optional when the task takes none. */
-export type CallArgs<A> = unknown extends A ? [arg?: A | PromiseLike<A>]
-  : undefined extends A ? [arg?: A | PromiseLike<A>]
-  : [arg: A | PromiseLike<A>];
+/** Options of `close()`. */
+export interface CloseOptions {
+  /** Milliseconds to wait for running calls; then they reject and the workers end. Default: no limit. */
+  timeout?: number;
+}
+
+/** Arguments of a call: the task's argument (optional when it takes none), then call options. */
+export type CallArgs<A> = unknown extends A ? [arg?: A | PromiseLike<A>, options?: CallOptions]
+  : undefined extends A ? [arg?: A | PromiseLike<A>, options?: CallOptions]
+  : [arg: A | PromiseLike<A>, options?: CallOptions];
 
 /** A function that calls a task on a worker. */
 export type TaskCall<A, R> = (...args: CallArgs<A>) => Promise<R>;

@@ -1,28 +1,71 @@
 /**
- * Calls that have been made and not yet settled, by id. Ids are small integers reused after a
- * call settles, so the table stays a dense array; each id is settled at most once because
- * {@linkcode CallTable.take} removes it.
+ * Calls that have been made and whose worker has not answered yet, by id. Ids are small integers
+ * reused after a call ends, so the table stays a dense array.
+ *
+ * A call can be settled (its promise resolved or rejected) before it ends: a call that timed out
+ * or was aborted is rejected at once, but stays here as "abandoned" until its worker answers or
+ * dies, because its id is still in use in the worker. Settling happens once, in
+ * {@linkcode settleCall}; the entry itself is removed once, by {@linkcode CallTable.take}.
  *
  * @module
  */
 
-/** One unsettled call. */
+/** One call. Every field exists from the start, so all calls share one object shape. */
 export interface PendingCall {
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
+  resolve: ((value: unknown) => void) | undefined;
+  reject: ((reason: unknown) => void) | undefined;
   /** Task index. */
   task: number;
   /** Lane the call was written to, or -1 while it waits in the host queue. */
   lane: number;
+  /** Request number on its lane (started once the worker's read count passes it). */
+  seq: number;
+  /** Timeout in ms from dispatch, or 0 for none. */
+  timeout: number;
+  /** Timer of the timeout or of the grace period after it. */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** The caller's signal and the listener registered on it. */
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+  /** Encoded argument while the call waits in the host queue. */
+  bytes: Uint8Array | undefined;
+  /** Number of the abort notice sent for this call, or -1. */
+  notice: number;
+  /** Set once the worker has answered (or died): only the id may still be held back. */
+  ended: boolean;
 }
 
-/** Unsettled calls by id. */
+/**
+ * Settles a call's promise, once: later calls do nothing. Clears the caller's abort listener.
+ * @returns true when this call settled it.
+ */
+export function settleCall(call: PendingCall, ok: boolean, value: unknown): boolean {
+  const resolve = call.resolve;
+  const reject = call.reject;
+  if (resolve === undefined || reject === undefined) return false;
+  call.resolve = undefined;
+  call.reject = undefined;
+  if (call.onAbort !== undefined) {
+    call.signal!.removeEventListener("abort", call.onAbort);
+    call.onAbort = undefined;
+  }
+  if (ok) resolve(value);
+  else reject(value);
+  return true;
+}
+
+/** True once the call's promise has been settled. */
+export function isSettled(call: PendingCall): boolean {
+  return call.resolve === undefined;
+}
+
+/** Calls by id. */
 export class CallTable {
   #calls: (PendingCall | undefined)[] = [];
   #free: number[] = [];
   #size = 0;
 
-  /** Calls not yet settled. */
+  /** Calls in the table (settled or not). */
   get size(): number {
     return this.#size;
   }
@@ -35,12 +78,12 @@ export class CallTable {
     return id;
   }
 
-  /** The call with this id, still in the table. */
+  /** The call with this id. */
   get(id: number): PendingCall | undefined {
     return this.#calls[id];
   }
 
-  /** Removes and returns the call with this id (undefined if it was settled already). */
+  /** Removes and returns the call with this id; its id may be reused from now on. */
   take(id: number): PendingCall | undefined {
     const call = this.#calls[id];
     if (call === undefined) return undefined;

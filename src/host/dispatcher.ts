@@ -1,149 +1,206 @@
 /**
  * The heart of a pool on the host: takes calls, writes them to lanes, batches the publication of
  * everything written in one tick into one wake-up per worker, queues what finds no space, and
- * settles each call exactly once.
+ * settles each call exactly once (see `call_table.ts`). Timeouts, aborts and worker deaths are
+ * handled here too, so every path that settles a call is in one file; starting and replacing
+ * workers is in `workers.ts`.
  *
  * @module
  */
 
-import { PoolClosedError, WorkerCrashedError, WorkerStartError } from "../errors.ts";
+import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
 import { encodeValue } from "../memory/codec.ts";
-import { allocateLink, type PayloadOptions } from "../memory/region.ts";
-import type { Runtime } from "../runtime/adapter.ts";
-import { HostLink } from "../transport/link.ts";
-import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
-import type { TaskRef } from "../worker/registry.ts";
-import { pickRoundRobin } from "./balancer.ts";
-import { CallTable } from "./call_table.ts";
-import { Lane, type LaneEvents } from "./lane.ts";
+import { ResponseStatus } from "../memory/layout.ts";
+import { type CallOptions, checkCallOptions } from "./call_options.ts";
+import { CallTable, isSettled, type PendingCall, settleCall } from "./call_table.ts";
+import type { Lane, LaneEvents } from "./lane.ts";
+import { type DispatcherConfig, Workers } from "./workers.ts";
 
-/** Everything a dispatcher needs to start. */
-export interface DispatcherConfig {
-  runtime: Runtime;
-  entryUrl: URL;
-  threads: number;
-  modules: string[];
-  tasks: TaskRef[];
-  payload: PayloadOptions;
-  spinMicroseconds: number;
-  parkMicroseconds: number;
-  gcOnIdle: boolean;
-  /** Microseconds the host may check for responses right after publishing, before it waits. */
-  hostSpinMicroseconds: number;
-}
+export type { DispatcherConfig };
 
 /** Calls written to one lane in one tick before they are published early, as a group. */
 const EARLY_PUBLISH = 16;
 
-interface Queued {
-  id: number;
-  task: number;
-  bytes: Uint8Array;
+/** Counters of a pool. */
+export interface PoolStats {
+  /** Live worker threads. */
+  threads: number;
+  /** Calls waiting in the host queue for mailbox space. */
+  queued: number;
+  /** Calls written to a worker and not yet settled. */
+  running: number;
+  /** Calls that resolved. */
+  completed: number;
+  /** Calls that rejected (task errors, timeouts, aborts, crashes). */
+  failed: number;
+  /** Workers started to replace ones that died. */
+  respawns: number;
+  /** Host waits that ended by their safety timeout and found answers (lost wake-ups). */
+  lostWakeups: number;
 }
 
 /** Routes calls to workers and settles them. */
 export class Dispatcher implements LaneEvents {
-  readonly #lanes: Lane[] = [];
   readonly #table = new CallTable();
-  readonly #tasks: TaskRef[];
-  #queue: Queued[] = [];
+  readonly #workers: Workers;
+  readonly #config: DispatcherConfig;
+  #queue: PendingCall[] = [];
+  #queueIds: number[] = [];
   #queueHead = 0;
   #next = 0;
   #dirty: Lane[] = [];
   #flushScheduled = false;
   #closed: Error | undefined;
   #stopping: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #onIdle: (() => void) | undefined;
+  /** Calls not yet settled. */
+  #live = 0;
+  #completed = 0;
+  #failed = 0;
   readonly #scratch = new ByteWriter();
   readonly #flush = () => this.#publishDirty();
-  readonly #canTake = (lane: number) => this.#lanes[lane].hasSlot();
+  readonly #canTake = (lane: number) => this.#workers.lanes[lane].hasSlot();
 
   constructor(config: DispatcherConfig) {
-    this.#tasks = config.tasks;
-    for (let i = 0; i < config.threads; i++) this.#lanes.push(this.#spawn(i, config));
+    this.#config = config;
+    this.#workers = new Workers(config, this);
   }
 
-  /** Calls waiting in the host queue. */
-  get queued(): number {
-    return this.#queue.length - this.#queueHead;
-  }
-
-  /** Calls made and not yet settled (queued or running). */
-  get pending(): number {
-    return this.#table.size;
-  }
-
-  /** Lost wake-ups recovered by the safety timeout, over all lanes. */
-  get lostWakeups(): number {
-    return this.#lanes.reduce((sum, lane) => sum + lane.lostWakeups, 0);
+  /** Counters of the pool. */
+  stats(): PoolStats {
+    const queued = this.#queue.length - this.#queueHead;
+    return {
+      threads: this.#workers.lanes.filter((lane) => lane.alive).length,
+      queued,
+      running: this.#live - queued,
+      completed: this.#completed,
+      failed: this.#failed,
+      respawns: this.#workers.respawns,
+      lostWakeups: this.#workers.lanes.reduce((sum, lane) => sum + lane.lostWakeups, 0),
+    };
   }
 
   /**
    * Calls task number `task` with `arg`. Promise arguments are awaited first.
    * @returns The task's result.
    */
-  call(task: number, arg: unknown): Promise<unknown> {
+  call(task: number, arg: unknown, options?: CallOptions): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
+    if (options !== undefined) {
+      try {
+        checkCallOptions(options);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    }
     if (
       (typeof arg === "object" || typeof arg === "function") && arg !== null &&
       typeof (arg as PromiseLike<unknown>).then === "function"
     ) {
-      return Promise.resolve(arg).then((value) => this.call(task, value));
+      return Promise.resolve(arg).then((value) => this.call(task, value, options));
     }
     const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const call = { resolve, reject, task, lane: -1 };
+    const call: PendingCall = {
+      resolve,
+      reject,
+      task,
+      lane: -1,
+      seq: 0,
+      timeout: options?.timeout ?? this.#config.timeouts[task],
+      timer: undefined,
+      signal: options?.signal,
+      onAbort: undefined,
+      bytes: undefined,
+      notice: -1,
+      ended: false,
+    };
     const id = this.#table.add(call);
     try {
-      if (this.queued === 0) {
+      if (this.#queue.length === this.#queueHead) {
         const lane = this.#pickLane();
         if (lane !== undefined) {
+          const seq = lane.nextSeq;
           if (lane.put(id, task, arg)) {
-            call.lane = lane.index;
-            this.#markDirty(lane);
+            this.#dispatched(id, call, lane, seq);
             // Long batches go out in groups, so the worker starts while the host still writes.
             if (lane.link.requests.unpublished >= EARLY_PUBLISH) lane.publishEarly();
-            return promise;
+          } else {
+            this.#enqueue(id, call, lane.snapshot());
           }
-          this.#enqueue(id, task, lane.snapshot());
-          return promise;
+        } else {
+          this.#scratch.reset();
+          encodeValue(this.#scratch, arg, "arg");
+          this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
         }
+      } else {
+        this.#scratch.reset();
+        encodeValue(this.#scratch, arg, "arg");
+        this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
       }
-      this.#scratch.reset();
-      encodeValue(this.#scratch, arg, "arg");
-      this.#enqueue(id, task, this.#scratch.bytes.slice(0, this.#scratch.length));
     } catch (err) {
-      // The argument cannot cross: this call fails before dispatch, and nothing was written.
+      // The argument cannot cross, or the queue is full: this call fails before dispatch.
       this.#table.take(id);
       return Promise.reject(err);
     }
+    this.#live++;
+    if (call.signal !== undefined) {
+      call.onAbort = () => this.#aborted(id, call);
+      call.signal.addEventListener("abort", call.onAbort, { once: true });
+    }
     return promise;
+  }
+
+  /**
+   * Stops taking calls, lets queued and running calls finish, then ends the workers. With a
+   * timeout, what has not finished by then is rejected and the workers are ended anyway.
+   */
+  close(timeout?: number): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closed ??= new PoolClosedError("Cannot call task: the pool is closed");
+    const drained = new Promise<void>((resolve) => {
+      if (this.#live === 0) resolve();
+      else this.#onIdle = resolve;
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = timeout === undefined ? drained : Promise.race([
+      drained,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeout))),
+    ]);
+    this.#closing = limit.then(() => {
+      clearTimeout(timer);
+      return this.shutdown();
+    });
+    return this.#closing;
   }
 
   /** Rejects every pending call, stops the workers, and resolves once they are gone. */
   shutdown(): Promise<void> {
     if (this.#stopping) return this.#stopping;
     this.#closed = new PoolClosedError("Cannot call task: the pool is shut down");
-    this.#rejectWhere(
-      () => true,
-      new PoolClosedError("Cannot finish call: the pool was shut down while the call was pending"),
+    const reason = new PoolClosedError(
+      "Cannot finish call: the pool was shut down while the call was pending",
     );
+    for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
     this.#queue = [];
+    this.#queueIds = [];
     this.#queueHead = 0;
-    const gone = this.#lanes.map((lane) => {
-      lane.link.stop();
-      lane.dead();
-      return lane.handle.terminate();
-    });
-    this.#stopping = Promise.all(gone).then(() => {});
+    this.#stopping = this.#workers.stopAll();
     return this.#stopping;
   }
 
-  /** LaneEvents: a response for call `id`. */
-  settle(id: number, ok: boolean, value: unknown): void {
-    const call = this.#table.take(id);
-    if (call === undefined) return;
-    if (ok) call.resolve(value);
-    else call.reject(value);
+  /** LaneEvents: the worker answered call `id`. */
+  answer(lane: Lane, id: number, status: number, value: unknown): void {
+    const call = this.#table.get(id);
+    if (call === undefined || call.ended) return;
+    if (status === ResponseStatus.SKIPPED) {
+      this.#retire(id, call, lane);
+      return;
+    }
+    if (!isSettled(call)) this.#settle(call, status === ResponseStatus.OK, value);
+    this.#retire(id, call, lane);
   }
 
   /** LaneEvents: space may have been freed on `lane`: move queued calls out. */
@@ -151,12 +208,86 @@ export class Dispatcher implements LaneEvents {
     this.#pump();
   }
 
+  /** LaneEvents: call `id` ended and its abort notice was read: its id may be reused. */
+  release(id: number): void {
+    if (this.#table.get(id)?.ended) this.#table.take(id);
+  }
+
+  /** Workers: a worker died (or was killed); `started` tells which of its calls had begun. */
+  laneDied(lane: Lane, reason: Error): void {
+    const salvaged = new Map<number, Uint8Array>();
+    for (const message of lane.salvage()) salvaged.set(message.id, message.bytes);
+    const requeue: { id: number; call: PendingCall; bytes: Uint8Array }[] = [];
+    for (const id of this.#table.ids((call) => call.lane === lane.index && !call.ended)) {
+      const call = this.#table.get(id)!;
+      const bytes = salvaged.get(id);
+      if (bytes !== undefined && !isSettled(call)) {
+        clearTimeout(call.timer);
+        call.timer = undefined;
+        call.notice = -1;
+        requeue.push({ id, call, bytes });
+      } else {
+        this.#end(id, false, reason);
+      }
+    }
+    // Calls the dead worker never took go first, in the order they were made.
+    requeue.sort((a, b) => (a.call.seq - b.call.seq) | 0);
+    const queue = this.#queue.slice(this.#queueHead);
+    const ids = this.#queueIds.slice(this.#queueHead);
+    this.#queue = [...requeue.map((r) => r.call), ...queue];
+    this.#queueIds = [...requeue.map((r) => r.id), ...ids];
+    this.#queueHead = 0;
+    for (const r of requeue) {
+      r.call.lane = -1;
+      r.call.bytes = r.bytes;
+    }
+  }
+
+  /** Workers: the pool cannot run calls any more; reject everything with `reason`. */
+  broken(reason: Error): void {
+    this.#closed = reason;
+    for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
+    this.#queue = [];
+    this.#queueIds = [];
+    this.#queueHead = 0;
+  }
+
+  /** Workers: lanes changed (a worker was replaced): queued calls may go out. */
+  lanesChanged(): void {
+    if (this.#queue.length > this.#queueHead) {
+      for (const lane of this.#workers.lanes) lane.wantSpace(true);
+      this.#pump();
+    }
+  }
+
   #pickLane(): Lane | undefined {
-    const lanes = this.#lanes;
-    const i = pickRoundRobin(this.#next, lanes.length, this.#canTake);
-    if (i === -1) return undefined;
-    this.#next = i + 1 === lanes.length ? 0 : i + 1;
+    const lanes = this.#workers.lanes;
+    const n = lanes.length;
+    let i = this.#next;
+    // Fast path of the round-robin balancer: the next lane usually has room.
+    if (!lanes[i].hasSlot()) {
+      i = -1;
+      for (let k = 1; k < n; k++) {
+        const j = (this.#next + k) % n;
+        if (this.#canTake(j)) {
+          i = j;
+          break;
+        }
+      }
+      if (i === -1) return undefined;
+    }
+    this.#next = i + 1 === n ? 0 : i + 1;
     return lanes[i];
+  }
+
+  #dispatched(id: number, call: PendingCall, lane: Lane, seq: number): void {
+    call.lane = lane.index;
+    call.seq = seq;
+    call.bytes = undefined;
+    if (call.timeout > 0) {
+      call.timer = setTimeout(() => this.#timedOut(id, call), call.timeout);
+    }
+    this.#markDirty(lane);
   }
 
   #markDirty(lane: Lane): void {
@@ -175,105 +306,113 @@ export class Dispatcher implements LaneEvents {
     const dirty = this.#dirty;
     for (let i = 0; i < dirty.length; i++) {
       dirty[i].dirty = false;
-      dirty[i].publish();
+      if (dirty[i].alive) dirty[i].publish();
     }
     dirty.length = 0;
   }
 
-  #enqueue(id: number, task: number, bytes: Uint8Array): void {
-    this.#queue.push({ id, task, bytes });
-    for (const lane of this.#lanes) lane.wantSpace(true);
+  #enqueue(id: number, call: PendingCall, bytes: Uint8Array): void {
+    const queued = this.#queue.length - this.#queueHead;
+    if (queued >= this.#config.maxQueue) {
+      throw new QueueFullError(
+        `Cannot queue call: ${queued} calls already wait, the pool's maxQueue, received one more`,
+      );
+    }
+    call.bytes = bytes;
+    this.#queue.push(call);
+    this.#queueIds.push(id);
+    for (const lane of this.#workers.lanes) lane.wantSpace(true);
   }
 
   /** Moves queued calls, in order, into lanes with space. */
   #pump(): void {
     const queue = this.#queue;
     while (this.#queueHead < queue.length) {
-      const next = queue[this.#queueHead];
-      const call = this.#table.get(next.id);
-      if (call === undefined) {
+      const call = queue[this.#queueHead];
+      const id = this.#queueIds[this.#queueHead];
+      if (this.#table.get(id) !== call || isSettled(call)) {
         this.#queueHead++;
         continue;
       }
       const lane = this.#pickLane();
-      if (lane === undefined || !lane.putEncoded(next.id, next.task, next.bytes)) break;
-      call.lane = lane.index;
+      if (lane === undefined) break;
+      const seq = lane.nextSeq;
+      if (!lane.putEncoded(id, call.task, call.bytes!)) break;
       this.#queueHead++;
-      this.#markDirty(lane);
+      this.#dispatched(id, call, lane, seq);
     }
     if (this.#queueHead === queue.length) {
       this.#queue = [];
+      this.#queueIds = [];
       this.#queueHead = 0;
-      for (const lane of this.#lanes) lane.wantSpace(false);
+      for (const lane of this.#workers.lanes) lane.wantSpace(false);
     }
   }
 
-  #rejectWhere(match: (lane: number) => boolean, reason: Error): void {
-    for (const id of this.#table.ids((call) => match(call.lane))) {
-      this.#table.take(id)?.reject(reason);
+  #settle(call: PendingCall, ok: boolean, value: unknown): void {
+    if (!settleCall(call, ok, value)) return;
+    if (ok) this.#completed++;
+    else this.#failed++;
+    if (--this.#live === 0 && this.#onIdle !== undefined) {
+      const idle = this.#onIdle;
+      this.#onIdle = undefined;
+      idle();
     }
   }
 
-  #spawn(index: number, config: DispatcherConfig): Lane {
-    const buffers = allocateLink(config.payload);
-    const init: WorkerInit = {
-      mark: WORKER_MARK,
-      buffers,
-      modules: config.modules,
-      tasks: config.tasks,
-      spinMicroseconds: config.spinMicroseconds,
-      parkMicroseconds: config.parkMicroseconds,
-      gcOnIdle: config.gcOnIdle,
-    };
-    const handle = config.runtime.spawn(config.entryUrl, {
-      workerData: init,
-      name: `weft-${index}`,
-    });
-    handle.unref();
-    const lane = new Lane(index, new HostLink(buffers), handle, this, config.hostSpinMicroseconds);
-    handle.onMessage((message) => this.#onMessage(message as WorkerMessage));
-    handle.onError((error) => this.#onCrash(lane, error));
-    handle.onExit((code) => this.#onCrash(lane, code));
-    return lane;
+  /** The worker is done with the call: free its id, or hold it until the abort notice is read. */
+  #retire(id: number, call: PendingCall, lane: Lane): void {
+    clearTimeout(call.timer);
+    call.ended = true;
+    if (call.notice >= 0 && !lane.link.aborts.isRead(call.notice)) lane.hold(id, call.notice);
+    else this.#table.take(id);
   }
 
-  #onMessage(message: WorkerMessage): void {
-    if (message.type !== "boot-error") return;
-    const cause = Object.assign(new Error(message.message), {
-      name: message.name,
-      stack: message.stack,
-    });
-    const err = new WorkerStartError(
-      `Cannot start worker: importing ${message.module} failed: ${message.message}`,
-      { cause },
+  /** Settles (if not yet) and removes a call, whatever its state. */
+  #end(id: number, ok: boolean, value: unknown): void {
+    const call = this.#table.take(id);
+    if (call === undefined) return;
+    clearTimeout(call.timer);
+    call.ended = true;
+    if (!isSettled(call)) this.#settle(call, ok, value);
+  }
+
+  #timedOut(id: number, call: PendingCall): void {
+    if (this.#table.get(id) !== call || call.ended) return;
+    const name = this.#config.tasks[call.task].name;
+    this.#settle(
+      call,
+      false,
+      new TimeoutError(`Cannot finish call: task "${name}" timed out after ${call.timeout} ms`),
     );
-    this.#closed = err;
-    this.#rejectWhere(() => true, err);
-    this.#queue = [];
-    this.#queueHead = 0;
-    // Every worker imports the same modules, so none of them can serve: end them all now rather
-    // than leave threads that would never run a task.
-    for (const other of this.#lanes) {
-      other.dead();
-      void other.handle.terminate();
-    }
-  }
-
-  #onCrash(lane: Lane, cause: unknown): void {
-    if (!lane.alive) return;
-    lane.dead();
-    const detail = typeof cause === "number" ? `exit code ${cause}` : String(cause);
-    this.#rejectWhere(
-      (index) => index === lane.index,
-      new WorkerCrashedError(`Cannot finish call: worker ${lane.index} stopped (${detail})`, {
-        cause,
-      }),
-    );
-    if (this.#lanes.every((l) => !l.alive)) {
-      this.#closed = new WorkerCrashedError(
-        "Cannot call task: every worker of the pool has stopped",
+    const lane = this.#workers.lanes[call.lane];
+    call.notice = lane.abort(id, true);
+    // The task was told to stop. If it has not ended within the grace period, its worker is
+    // stuck (a synchronous loop, say): end that worker; the pool replaces it.
+    call.timer = setTimeout(() => {
+      if (this.#table.get(id) !== call || call.ended) return;
+      this.#workers.kill(
+        lane,
+        new WorkerCrashedError(
+          `Cannot finish call: worker ${lane.index} was ended because task "${name}" did not stop within ${this.#config.timeoutGrace} ms of its timeout`,
+        ),
       );
-      this.#rejectWhere(() => true, this.#closed);
+    }, this.#config.timeoutGrace);
+  }
+
+  #aborted(id: number, call: PendingCall): void {
+    if (this.#table.get(id) !== call || isSettled(call)) return;
+    const reason = call.signal!.reason;
+    if (call.lane === -1) {
+      const at = this.#queue.indexOf(call, this.#queueHead);
+      if (at >= 0) {
+        this.#queue.splice(at, 1);
+        this.#queueIds.splice(at, 1);
+      }
+      this.#end(id, false, reason);
+      return;
     }
+    this.#settle(call, false, reason);
+    call.notice = this.#workers.lanes[call.lane].abort(id, false);
   }
 }

@@ -29,10 +29,12 @@ export const SPIN_CHAIN_MS = 2;
 
 /** What a lane reports to its pool. */
 export interface LaneEvents {
-  /** A response arrived for call `id`. */
-  settle(id: number, ok: boolean, value: unknown): void;
+  /** A response arrived for call `id`; `status` is a `ResponseStatus`. */
+  answer(lane: Lane, id: number, status: number, value: unknown): void;
   /** Request space may have been freed. */
   space(lane: Lane): void;
+  /** Call `id` has ended and the worker has read its abort notice: its id may be reused. */
+  release(id: number): void;
 }
 
 /** Host side of one worker. */
@@ -50,6 +52,10 @@ export class Lane {
   lostWakeups = 0;
   /** Set while the lane waits in the pool's list of lanes to publish this tick. */
   dirty = false;
+  /** Set once the worker has imported its modules and entered its loop. */
+  ready = false;
+  /** Ended calls whose abort notice the worker has not read yet: [id, notice] pairs. */
+  #quarantine: number[] = [];
   readonly #spinMs: number;
   /** Consecutive checks that found nothing, and publishes left to skip because of them. */
   #misses = 0;
@@ -165,11 +171,42 @@ export class Lane {
     return false;
   }
 
-  /** The worker is gone: stop waiting on it. */
+  /** Request number the next call written to this lane gets. */
+  get nextSeq(): number {
+    return this.link.requests.written;
+  }
+
+  /** True when request number `seq` has been taken by the worker (its task started). */
+  started(seq: number): boolean {
+    return ((this.link.started() - seq) | 0) > 0;
+  }
+
+  /** Copies back the calls written to this lane that the worker never took. */
+  salvage(): { id: number; meta: number; bytes: Uint8Array }[] {
+    return this.link.requests.salvage(this.link.started());
+  }
+
+  /**
+   * Tells the worker that call `id` was given up on.
+   * @returns The notice number, for {@linkcode Lane.hold}.
+   */
+  abort(id: number, timedOut: boolean): number {
+    return this.link.abort(id, timedOut);
+  }
+
+  /** Keeps call id `id` out of reuse until the worker has read abort notice `notice`. */
+  hold(id: number, notice: number): void {
+    this.#quarantine.push(id, notice);
+  }
+
+  /** The worker is gone: stop waiting on it, and free every id held back for it. */
   dead(): void {
     this.#alive = false;
     if (this.#inFlight > 0) this.handle.unref();
     this.#inFlight = 0;
+    const held = this.#quarantine;
+    this.#quarantine = [];
+    for (let i = 0; i < held.length; i += 2) this.#events.release(held[i]);
   }
 
   #sent(): void {
@@ -195,6 +232,11 @@ export class Lane {
     this.#arm();
   }
 
+  /** Settles the responses that are ready now (used when the worker has just died). */
+  drainNow(): void {
+    this.#drain();
+  }
+
   /** Settles every response that is ready; returns how many. */
   #drain(): number {
     const responses = this.link.responses;
@@ -204,21 +246,37 @@ export class Lane {
     for (let i = 0; i < n; i++) {
       responses.peek();
       const id = responses.id;
-      let ok = responses.meta === ResponseStatus.OK;
+      let status = responses.meta;
       let value: unknown;
       try {
         value = responses.take();
       } catch (err) {
-        ok = false;
+        status = ResponseStatus.ERROR;
         value = err;
       }
-      events.settle(id, ok, value);
+      events.answer(this, id, status, value);
     }
     // Publish: the response slots and payload read above may be reused by the worker.
     responses.consume();
     if (this.link.workerWantsSpace()) this.link.wakeWorker();
+    if (this.link.aborts.flush()) this.link.wakeWorker();
+    if (this.#quarantine.length > 0) this.#releaseRead();
     this.#inFlight -= n;
     if (this.#inFlight === 0) this.handle.unref();
     return n;
+  }
+
+  #releaseRead(): void {
+    const held = this.#quarantine;
+    let kept = 0;
+    for (let i = 0; i < held.length; i += 2) {
+      if (this.link.aborts.isRead(held[i + 1])) {
+        this.#events.release(held[i]);
+      } else {
+        held[kept++] = held[i];
+        held[kept++] = held[i + 1];
+      }
+    }
+    held.length = kept;
   }
 }

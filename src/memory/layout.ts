@@ -28,6 +28,8 @@ export const HOST_STATE_I32 = HOST_LINE_I32 + 3;
 export const HOST_WANTS_SPACE_I32 = HOST_LINE_I32 + 4;
 /** 1 once the host asks the worker to leave its loop. Single writer: host. */
 export const STOP_I32 = HOST_LINE_I32 + 5;
+/** Abort notices published so far into the abort ring. Single writer: host. */
+export const ABORT_WRITE_I32 = HOST_LINE_I32 + 6;
 
 // --- Worker line: single writer: worker. ---
 /** Requests consumed (taken out of their slot) so far. Single writer: worker. */
@@ -40,6 +42,8 @@ export const RESP_WRITE_I32 = WORKER_LINE_I32 + 2;
 export const WORKER_STATE_I32 = WORKER_LINE_I32 + 3;
 /** 1 while the worker holds responses that found no slot or payload space. Single writer: worker. */
 export const WORKER_WANTS_SPACE_I32 = WORKER_LINE_I32 + 4;
+/** Abort notices read so far from the abort ring. Single writer: worker. */
+export const ABORT_READ_I32 = WORKER_LINE_I32 + 5;
 
 /** Bytes of the two signal lines at the start of the region. */
 export const CONTROL_BYTES = 2 * CACHE_LINE_BYTES;
@@ -91,8 +95,14 @@ export const INLINE_OFFSET = 0xffffffff;
 export const REQUEST_SLOTS_BYTES = CONTROL_BYTES;
 /** Byte offset of the response slots in the region. */
 export const RESPONSE_SLOTS_BYTES = REQUEST_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
+/** Entries of the abort ring (a power of two): call ids the host has given up on. */
+export const ABORT_RING_COUNT = 64;
+/** Byte offset of the abort ring: `ABORT_RING_COUNT` u32 entries. Single writer: host. */
+export const ABORT_RING_BYTES = RESPONSE_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
+/** Set in an abort ring entry when the call was given up on because its timeout expired. */
+export const ABORT_TIMEOUT_BIT = 0x80000000;
 /** Total bytes of a control region. */
-export const REGION_BYTES = RESPONSE_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
+export const REGION_BYTES = ABORT_RING_BYTES + ABORT_RING_COUNT * Uint32Array.BYTES_PER_ELEMENT;
 
 /** Response status codes, in `SLOT_META_U32` of a response. */
 export const ResponseStatus = {
@@ -100,6 +110,8 @@ export const ResponseStatus = {
   OK: 0,
   /** The value is the error the task threw or rejected with. */
   ERROR: 1,
+  /** The call was aborted before it started; it never ran. The value is undefined. */
+  SKIPPED: 2,
 } as const;
 
 /** Payload allocations are aligned to this many bytes, so any typed array can view them. */

@@ -23,8 +23,22 @@ export interface WorkerHandle {
   terminate(): Promise<void>;
 }
 
+/** Node's per-worker memory limits (`worker_threads` `resourceLimits`); other runtimes ignore them. */
+export interface ResourceLimits {
+  /** Max size of the main heap in MB. */
+  maxOldGenerationSizeMb?: number;
+  /** Max size of the heap space for recently created objects in MB. */
+  maxYoungGenerationSizeMb?: number;
+  /** Size of the pre-allocated memory range for generated code in MB. */
+  codeRangeSizeMb?: number;
+  /** Default max stack size for the thread in MB. */
+  stackSizeMb?: number;
+}
+
 /** How a worker is started. */
 export interface SpawnOptions {
+  /** Memory limits, where the runtime supports them. */
+  resourceLimits?: ResourceLimits;
   /** Readable in the worker through {@linkcode Runtime.workerData}. */
   workerData: unknown;
   /** Thread name, for debuggers. */

@@ -17,7 +17,11 @@ class ThreadHandle implements WorkerHandle {
   readonly #gone: Promise<void>;
 
   constructor(url: URL, options: SpawnOptions) {
-    this.#worker = new Worker(url, { workerData: options.workerData, name: options.name });
+    this.#worker = new Worker(url, {
+      workerData: options.workerData,
+      name: options.name,
+      resourceLimits: options.resourceLimits,
+    });
     this.#gone = new Promise((resolve) => {
       this.#worker.once("exit", () => {
         this.#exited = true;

@@ -97,6 +97,16 @@ export class Inbox {
     return decodeValue(r);
   }
 
+  /** True when a published, not yet taken message carries call id `id`. */
+  holds(id: number): boolean {
+    const end = Atomics.load(this.#i32, this.#place.writeI32);
+    for (let n = this.#read; n !== end; n = (n + 1) | 0) {
+      const h = (this.#place.slotsBytes + (n & SLOT_MASK) * SLOT_BYTES) >> 2;
+      if (this.#u32[h + SLOT_ID_U32] === id) return true;
+    }
+    return false;
+  }
+
   /** Moves past the next message without decoding it. */
   skip(): void {
     this.#read = (this.#read + 1) | 0;

@@ -35,6 +35,7 @@ import {
   WorkerState,
 } from "../memory/layout.ts";
 import type { LinkBuffers } from "../memory/region.ts";
+import { AbortReader, AbortWriter } from "./abort_ring.ts";
 import { Inbox } from "./inbox.ts";
 import { type MailboxPlace, Outbox } from "./outbox.ts";
 
@@ -56,9 +57,13 @@ export class HostLink {
   readonly i32: Int32Array;
   readonly requests: Outbox;
   readonly responses: Inbox;
+  readonly aborts: AbortWriter;
+  readonly buffers: LinkBuffers;
 
   /** @param buffers The link's shared buffers. */
   constructor(buffers: LinkBuffers) {
+    this.buffers = buffers;
+    this.aborts = new AbortWriter(buffers.region);
     this.i32 = new Int32Array(buffers.region);
     this.requests = new Outbox(buffers.region, buffers.requestPayload, REQUESTS);
     this.responses = new Inbox(buffers.region, buffers.responsePayload, RESPONSES);
@@ -119,6 +124,21 @@ export class HostLink {
     Atomics.store(this.i32, HOST_STATE_I32, HostState.RUNNING);
   }
 
+  /**
+   * Tells the worker that call `id` was given up on, and wakes it.
+   * @returns The notice's number (see `AbortWriter.isRead`).
+   */
+  abort(id: number, timedOut: boolean): number {
+    const n = this.aborts.post(id, timedOut);
+    if (this.aborts.flush()) this.wakeWorker();
+    return n;
+  }
+
+  /** Requests consumed by the worker so far: calls below this number have started. */
+  started(): number {
+    return Atomics.load(this.i32, REQUESTS.readI32);
+  }
+
   /** Asks the worker to leave its loop. */
   stop(): void {
     // Publish: the worker checks this flag every time its bell rings.
@@ -132,9 +152,11 @@ export class WorkerLink {
   readonly i32: Int32Array;
   readonly requests: Inbox;
   readonly responses: Outbox;
+  readonly aborts: AbortReader;
 
   /** @param buffers The link's shared buffers. */
   constructor(buffers: LinkBuffers) {
+    this.aborts = new AbortReader(buffers.region);
     this.i32 = new Int32Array(buffers.region);
     this.requests = new Inbox(buffers.region, buffers.requestPayload, REQUESTS);
     this.responses = new Outbox(buffers.region, buffers.responsePayload, RESPONSES);

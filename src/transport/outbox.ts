@@ -184,6 +184,25 @@ export class Outbox {
   }
 
   /**
+   * Copies back the messages numbered `from` up to the last one written (the consumer has not
+   * taken them), for re-sending elsewhere after the consumer died.
+   */
+  salvage(from: number): { id: number; meta: number; bytes: Uint8Array }[] {
+    const out: { id: number; meta: number; bytes: Uint8Array }[] = [];
+    for (let n = from; n !== this.#write; n = (n + 1) | 0) {
+      const slot = this.#place.slotsBytes + (n & SLOT_MASK) * SLOT_BYTES;
+      const h = slot >> 2;
+      const length = this.#u32[h + SLOT_LENGTH_U32];
+      const offset = this.#u32[h + SLOT_OFFSET_U32];
+      const bytes = offset === INLINE_OFFSET
+        ? this.#u8.slice(slot + SLOT_HEADER_BYTES, slot + SLOT_HEADER_BYTES + length)
+        : this.#payload.slice(offset, offset + length);
+      out.push({ id: this.#u32[h + SLOT_ID_U32], meta: this.#u32[h + SLOT_META_U32], bytes });
+    }
+    return out;
+  }
+
+  /**
    * Makes every message written so far visible to the consumer.
    * @returns true when there was anything new to publish.
    */

@@ -19,6 +19,7 @@
 import { ResponseStatus, WorkerState } from "../memory/layout.ts";
 import type { WorkerLink } from "../transport/link.ts";
 import type { TaskEntry } from "./registry.ts";
+import { abortReason, type AbortSource, CallContext } from "./task_context.ts";
 
 /** Idle tuning of a worker. */
 export interface WorkerLoopOptions {
@@ -40,7 +41,7 @@ interface Backlog {
 }
 
 /** Runs the tasks that arrive on one link until the host stops it. */
-export class WorkerLoop {
+export class WorkerLoop implements AbortSource {
   readonly #link: WorkerLink;
   readonly #tasks: readonly (TaskEntry | Error)[];
   readonly #options: WorkerLoopOptions;
@@ -50,6 +51,14 @@ export class WorkerLoop {
   #flushScheduled = false;
   #workedSinceGc = false;
   #stopped = false;
+  /** Call running synchronously right now, or -1. */
+  #current = -1;
+  /** Async calls started and not yet settled. */
+  readonly #running = new Set<number>();
+  /** Calls the host gave up on (true: by timeout) that are still pending or running here. */
+  readonly #abandoned = new Map<number, boolean>();
+  readonly #controllers = new Map<number, AbortController>();
+  readonly #onAbort = (id: number, timedOut: boolean) => this.#abortNotice(id, timedOut);
   readonly #run = () => this.run();
   readonly #flush = () => {
     this.#flushScheduled = false;
@@ -81,6 +90,7 @@ export class WorkerLoop {
     link.setState(WorkerState.RUNNING);
     for (;;) {
       if (link.stopping()) return this.#stop();
+      link.aborts.poll(this.#onAbort);
       const served = this.#serve();
       this.#drainBacklog();
       link.publish(served > 0);
@@ -105,6 +115,7 @@ export class WorkerLoop {
   /** True when there is something to do now. */
   #hasWork(): boolean {
     return this.#link.requests.available() > 0 || this.#link.stopping() ||
+      this.#link.aborts.pending() ||
       (this.#backlog.length > 0 && this.#link.responses.hasSlot());
   }
 
@@ -143,6 +154,43 @@ export class WorkerLoop {
     link.waitBellAsync(bell, this.#run);
   }
 
+  /** AbortSource: reads new notices; true when call `id` was given up on. */
+  isAborted(id: number): boolean {
+    this.#link.aborts.poll(this.#onAbort);
+    return this.#abandoned.has(id);
+  }
+
+  /** AbortSource: the signal of call `id`. */
+  signalFor(id: number): AbortSignal {
+    const controller = new AbortController();
+    this.#link.aborts.poll(this.#onAbort);
+    const timedOut = this.#abandoned.get(id);
+    if (timedOut !== undefined) controller.abort(abortReason(timedOut));
+    else this.#controllers.set(id, controller);
+    return controller.signal;
+  }
+
+  /**
+   * A notice that the host gave up on call `id`. Ids are reused once a call settles, and the host
+   * reuses an abandoned call's id only after this loop has read its notice, so a notice about a
+   * call that is neither running nor waiting in the mailbox concerns a call that already ended.
+   */
+  #abortNotice(id: number, timedOut: boolean): void {
+    if (id !== this.#current && !this.#running.has(id) && !this.#link.requests.holds(id)) return;
+    this.#abandoned.set(id, timedOut);
+    const controller = this.#controllers.get(id);
+    if (controller !== undefined) {
+      this.#controllers.delete(id);
+      controller.abort(abortReason(timedOut));
+    }
+  }
+
+  /** Forgets the per-call abort state of a call that has ended. */
+  #ended(id: number): void {
+    if (this.#abandoned.size > 0) this.#abandoned.delete(id);
+    if (this.#controllers.size > 0) this.#controllers.delete(id);
+  }
+
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -170,7 +218,12 @@ export class WorkerLoop {
       // Publish the read count per request: the host counts a call as started from here.
       requests.consume();
       served++;
-      this.#start(id, task, arg);
+      if (this.#abandoned.has(id)) {
+        this.#ended(id);
+        this.#respond(id, ResponseStatus.SKIPPED, undefined);
+      } else {
+        this.#start(id, task, arg);
+      }
       // Answers go out in groups while a long batch is served, so the host can drain in parallel.
       if ((served & (EARLY_PUBLISH - 1)) === 0) this.#link.publish(true);
     }
@@ -184,25 +237,38 @@ export class WorkerLoop {
       return;
     }
     let result: unknown;
+    const f = task.f as (arg: unknown, ctx?: CallContext) => unknown;
+    this.#current = id;
     try {
-      result = (task.f as (arg: unknown) => unknown)(arg);
+      // A context costs an allocation: only functions that declare a second parameter get one.
+      result = f.length >= 2 ? f(arg, new CallContext(id, this)) : f(arg);
     } catch (err) {
+      this.#current = -1;
+      this.#ended(id);
       this.#respond(id, ResponseStatus.ERROR, err);
       return;
     }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") {
+    this.#current = -1;
+    if (
+      (typeof result === "object" || typeof result === "function") && result !== null &&
+      typeof (result as PromiseLike<unknown>).then === "function"
+    ) {
       this.#asyncPending++;
+      this.#running.add(id);
       (result as PromiseLike<unknown>).then(
         (value) => this.#settled(id, ResponseStatus.OK, value),
         (err) => this.#settled(id, ResponseStatus.ERROR, err),
       );
       return;
     }
+    this.#ended(id);
     this.#respond(id, ResponseStatus.OK, result);
   }
 
   #settled(id: number, status: number, value: unknown): void {
     this.#asyncPending--;
+    this.#running.delete(id);
+    this.#ended(id);
     this.#respond(id, status, value);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;

@@ -1,0 +1,47 @@
+/**
+ * Per-call options (`call.x(arg, { signal, timeout })`) and their validation.
+ *
+ * @module
+ */
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Aborts the call: before dispatch it never runs; while running the task's `ctx.signal` aborts. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds from dispatch to a worker after which the call rejects with `TimeoutError`.
+   * Overrides the task's own `timeout`. Default: the task's, or none.
+   */
+  timeout?: number;
+}
+
+/**
+ * Checks per-call options.
+ * @throws {TypeError} When `options`, or `signal`, has the wrong type.
+ * @throws {RangeError} When `timeout` is not a positive finite number.
+ */
+export function checkCallOptions(options: CallOptions): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Cannot call task: options must be an object, received ${options}`);
+  }
+  const { signal, timeout } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`Cannot call task: signal must be an AbortSignal, received ${signal}`);
+  }
+  checkTimeout("call task", timeout);
+}
+
+/**
+ * Checks a timeout option.
+ * @throws {RangeError} When it is given and not a positive finite number.
+ */
+export function checkTimeout(action: string, timeout: unknown): void {
+  if (timeout === undefined) return;
+  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new RangeError(
+      `Cannot ${action}: timeout must be a positive number of milliseconds, received ${
+        String(timeout)
+      }`,
+    );
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Starting, watching and replacing the workers of a pool. A worker that dies is replaced at once;
+ * its calls are handed back to the dispatcher first (`laneDied`), which re-sends the ones the
+ * worker never took and rejects the ones it had started. Workers that die before they are ready
+ * count as failed starts: after `MAX_START_FAILURES` in a row the pool gives up instead of
+ * respawning in a tight loop.
+ *
+ * @module
+ */
+
+import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
+import { allocateLink, type PayloadOptions } from "../memory/region.ts";
+import type { ResourceLimits, Runtime } from "../runtime/adapter.ts";
+import { HostLink } from "../transport/link.ts";
+import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
+import type { TaskRef } from "../worker/registry.ts";
+import { Lane, type LaneEvents } from "./lane.ts";
+
+/** Failed starts in a row after which a pool stops replacing workers. */
+export const MAX_START_FAILURES = 3;
+
+/** Everything a pool needs to start its workers. */
+export interface DispatcherConfig {
+  runtime: Runtime;
+  entryUrl: URL;
+  threads: number;
+  modules: string[];
+  tasks: TaskRef[];
+  /** Default timeout of each task in ms (0: none). */
+  timeouts: number[];
+  payload: PayloadOptions;
+  spinMicroseconds: number;
+  parkMicroseconds: number;
+  gcOnIdle: boolean;
+  /** Microseconds the host may check for responses right after publishing, before it waits. */
+  hostSpinMicroseconds: number;
+  /** Most calls that may wait in the host queue. */
+  maxQueue: number;
+  /** Milliseconds a timed-out task has to stop before its worker is ended. */
+  timeoutGrace: number;
+  /** Node's per-worker memory limits. */
+  resourceLimits: ResourceLimits | undefined;
+}
+
+/** What the workers report to the dispatcher. */
+export interface WorkerOwner extends LaneEvents {
+  laneDied(lane: Lane, reason: Error): void;
+  broken(reason: Error): void;
+  lanesChanged(): void;
+}
+
+/** The worker threads of one pool. */
+export class Workers {
+  readonly lanes: Lane[] = [];
+  /** Workers started to replace ones that died. */
+  respawns = 0;
+  readonly #config: DispatcherConfig;
+  readonly #owner: WorkerOwner;
+  #startFailures = 0;
+  /** Set once the pool stops or breaks: no more respawns. */
+  #done = false;
+
+  constructor(config: DispatcherConfig, owner: WorkerOwner) {
+    this.#config = config;
+    this.#owner = owner;
+    for (let i = 0; i < config.threads; i++) this.lanes.push(this.#spawn(i));
+  }
+
+  /** Ends the worker of `lane` and replaces it; its calls settle with `reason` or move on. */
+  kill(lane: Lane, reason: Error): void {
+    this.#died(lane, reason);
+  }
+
+  /** Stops every worker; resolves once all are gone. */
+  stopAll(): Promise<void> {
+    this.#done = true;
+    const gone = this.lanes.map((lane) => {
+      lane.link.stop();
+      lane.dead();
+      return lane.handle.terminate();
+    });
+    return Promise.all(gone).then(() => {});
+  }
+
+  #spawn(index: number): Lane {
+    const config = this.#config;
+    const buffers = allocateLink(config.payload);
+    const init: WorkerInit = {
+      mark: WORKER_MARK,
+      buffers,
+      modules: config.modules,
+      tasks: config.tasks,
+      spinMicroseconds: config.spinMicroseconds,
+      parkMicroseconds: config.parkMicroseconds,
+      gcOnIdle: config.gcOnIdle,
+    };
+    const handle = config.runtime.spawn(config.entryUrl, {
+      workerData: init,
+      name: `weft-${index}`,
+      resourceLimits: config.resourceLimits,
+    });
+    handle.unref();
+    const lane = new Lane(
+      index,
+      new HostLink(buffers),
+      handle,
+      this.#owner,
+      config.hostSpinMicroseconds,
+    );
+    handle.onMessage((message) => this.#onMessage(lane, message as WorkerMessage));
+    handle.onError((error) =>
+      this.#died(
+        lane,
+        new WorkerCrashedError(
+          `Cannot finish call: worker ${index} died of an uncaught error: ${
+            (error as Error)?.message ?? error
+          }`,
+          { cause: error },
+        ),
+      )
+    );
+    handle.onExit((code) =>
+      this.#died(
+        lane,
+        new WorkerCrashedError(
+          `Cannot finish call: worker ${index} exited with code ${code} while the call was running`,
+          { cause: code },
+        ),
+      )
+    );
+    return lane;
+  }
+
+  #onMessage(lane: Lane, message: WorkerMessage): void {
+    if (message.type === "ready") {
+      lane.ready = true;
+      this.#startFailures = 0;
+      return;
+    }
+    const cause = Object.assign(new Error(message.message), {
+      name: message.name,
+      stack: message.stack,
+    });
+    // Every worker imports the same modules, so none of them can serve: end them all.
+    this.#giveUp(
+      new WorkerStartError(
+        `Cannot start worker: importing ${message.module} failed: ${message.message}`,
+        { cause },
+      ),
+    );
+  }
+
+  #giveUp(reason: Error): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#owner.broken(reason);
+    for (const lane of this.lanes) {
+      lane.dead();
+      void lane.handle.terminate();
+    }
+  }
+
+  #died(lane: Lane, reason: Error): void {
+    if (!lane.alive || this.lanes[lane.index] !== lane) return;
+    // Answers the worker wrote before it died still count.
+    lane.drainNow();
+    this.#owner.laneDied(lane, reason);
+    lane.dead();
+    void lane.handle.terminate();
+    if (this.#done) return;
+    if (!lane.ready && ++this.#startFailures >= MAX_START_FAILURES) {
+      this.#giveUp(
+        new WorkerStartError(
+          `Cannot start worker: ${this.#startFailures} workers in a row died before they were ready (last: ${reason.message})`,
+          { cause: reason },
+        ),
+      );
+      return;
+    }
+    this.lanes[lane.index] = this.#spawn(lane.index);
+    this.respawns++;
+    this.#owner.lanesChanged();
+  }
+}
