@@ -12,11 +12,17 @@
  * @module
  */
 
+// The build's tools are pinned here rather than in deno.json's import map: nothing but this script
+// (and test_npm.ts, through it) uses them, and the pins must match the npm installs in
+// test_npm.ts, which read them from the exports below.
+// deno-lint-ignore no-import-prefix
 import ts from "npm:typescript@5.9.3";
 // Imported for their location in Deno's npm cache: the compiler needs Node's declarations for the
 // `node:*` modules that `src/runtime/` imports, and `@types/node` needs `undici-types`. Pinned to
 // the Node floor (22) and to the `undici-types` range that this `@types/node` declares.
+// deno-lint-ignore no-import-prefix
 import nodeTypesPackage from "npm:@types/node@22.20.5/package.json" with { type: "json" };
+// deno-lint-ignore no-import-prefix
 import undiciTypesPackage from "npm:undici-types@6.21.0/package.json" with { type: "json" };
 
 /** The TypeScript version that builds the package and type-checks its consumer test. */
@@ -31,6 +37,18 @@ export const OUT_DIR: string = `${ROOT}/npm`;
 
 const NODE_TYPES_DIR = dirOf(import.meta.resolve("npm:@types/node@22.20.5/package.json"));
 const UNDICI_TYPES_DIR = dirOf(import.meta.resolve("npm:undici-types@6.21.0/package.json"));
+
+// `@types/node` asks for `undici-types@~x.y.z`; a bump of one pin without the other fails here
+// rather than as a puzzling compiler diagnostic.
+{
+  const wanted = nodeTypesPackage.dependencies["undici-types"].replace(/^~/, "");
+  const minor = (v: string) => v.split(".").slice(0, 2).join(".");
+  if (minor(wanted) !== minor(undiciTypesPackage.version)) {
+    throw new RangeError(
+      `Cannot build npm package: @types/node@${nodeTypesPackage.version} needs undici-types@~${wanted}, received ${undiciTypesPackage.version}`,
+    );
+  }
+}
 
 function dirOf(fileUrl: string): string {
   return new URL(".", fileUrl).pathname.replace(/\/$/, "");
@@ -57,10 +75,10 @@ function sourceFiles(): string[] {
   return out.sort();
 }
 
-function compilerOptions(): ts.CompilerOptions {
+function compilerOptions(outDir: string): ts.CompilerOptions {
   return {
-    // ES2022 is the syntax floor the brief sets; Node 22 and Bun run it natively, so nothing
-    // weft writes is down-levelled except what is newer (`using`).
+    // Node 22 and Bun 1.4 run ES2022 natively: class fields and `#private` stay as written (no
+    // WeakMap helpers on the call path); only newer syntax (`using`) would be down-levelled.
     target: ts.ScriptTarget.ES2022,
     // Growable SharedArrayBuffers and `Atomics.waitAsync` are in the ES2024 library.
     lib: ["lib.es2024.d.ts"],
@@ -80,7 +98,7 @@ function compilerOptions(): ts.CompilerOptions {
     // package shipping `.ts` files (which Node would refuse to strip inside node_modules).
     inlineSources: true,
     rootDir: ROOT,
-    outDir: `${OUT_DIR}/esm`,
+    outDir: `${outDir}/esm`,
     types: [],
     newLine: ts.NewLineKind.LineFeed,
     noEmitOnError: true,
@@ -94,17 +112,17 @@ function compilerOptions(): ts.CompilerOptions {
  */
 function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   const host = ts.createCompilerHost(options);
-  const known: Record<string, string> = {
-    "node": `${NODE_TYPES_DIR}/index.d.ts`,
-    "undici-types": `${UNDICI_TYPES_DIR}/index.d.ts`,
-  };
+  // `import ... from "undici-types"` inside @types/node.
+  const modules: Record<string, string> = { "undici-types": `${UNDICI_TYPES_DIR}/index.d.ts` };
+  // `/// <reference types="node" />` inside undici-types.
+  const typeRefs: Record<string, string> = { "node": `${NODE_TYPES_DIR}/index.d.ts` };
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts, sourceFile) =>
     literals.map((literal) => {
-      const known_ = known[literal.text];
-      if (known_ !== undefined && literal.text !== "node") {
+      const found = modules[literal.text];
+      if (found !== undefined) {
         return {
           resolvedModule: {
-            resolvedFileName: known_,
+            resolvedFileName: found,
             extension: ts.Extension.Dts,
             isExternalLibraryImport: true,
           },
@@ -124,11 +142,12 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
   host.resolveTypeReferenceDirectiveReferences = (refs, containingFile, redirected, opts) =>
     refs.map((ref) => {
       const name = typeof ref === "string" ? ref : ref.fileName.toLowerCase();
-      if (known[name] !== undefined) {
+      const found = typeRefs[name];
+      if (found !== undefined) {
         return {
           resolvedTypeReferenceDirective: {
             primary: true,
-            resolvedFileName: known[name],
+            resolvedFileName: found,
             isExternalLibraryImport: true,
           },
         };
@@ -157,12 +176,15 @@ function rewriteEmitted(fileName: string, text: string): string {
   return out;
 }
 
-function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
-  return ts.formatDiagnostics(diagnostics, {
+function diagnosticsError(diagnostics: readonly ts.Diagnostic[]): Error {
+  const text = ts.formatDiagnostics(diagnostics, {
     getCanonicalFileName: (f) => f,
     getCurrentDirectory: () => ROOT,
     getNewLine: () => "\n",
   });
+  return new Error(
+    `Cannot build npm package: TypeScript reported ${diagnostics.length} diagnostic(s)\n${text}`,
+  );
 }
 
 function packageJson(version: string): Record<string, unknown> {
@@ -201,9 +223,9 @@ async function readVersion(): Promise<string> {
   return config.version;
 }
 
-async function copyIfPresent(name: string): Promise<boolean> {
+async function copyIfPresent(name: string, outDir: string): Promise<boolean> {
   try {
-    await Deno.copyFile(`${ROOT}/${name}`, `${OUT_DIR}/${name}`);
+    await Deno.copyFile(`${ROOT}/${name}`, `${outDir}/${name}`);
     return true;
   } catch (err) {
     // A package without its README still works, so the package tests need not fail on it; the
@@ -217,51 +239,56 @@ async function copyIfPresent(name: string): Promise<boolean> {
 export interface BuildOptions {
   /** Fail, rather than warn, when README.md or LICENSE is missing. Default: false. */
   release?: boolean;
+  /**
+   * Where to write the package. Default: `npm/` in the repository. The package tests build into
+   * their own temporary folder, so that two test runs in one working tree cannot clobber each
+   * other's build.
+   */
+  outDir?: string;
 }
 
 /**
- * Compiles the package into `npm/`, replacing what was there.
+ * Compiles the package into `npm/` (or `options.outDir`), replacing what was there.
  * @param options See {@linkcode BuildOptions}.
  * @returns The version built and the number of files emitted.
  * @throws {Error} On any TypeScript diagnostic, or a missing README.md or LICENSE in a release.
  */
 export async function buildNpm(options: BuildOptions = {}): Promise<BuildResult> {
   const version = await readVersion();
-  await Deno.remove(OUT_DIR, { recursive: true }).catch((err) => {
+  const outDir = options.outDir ?? OUT_DIR;
+  await Deno.remove(outDir, { recursive: true }).catch((err) => {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   });
-  await Deno.mkdir(OUT_DIR, { recursive: true });
+  await Deno.mkdir(outDir, { recursive: true });
 
-  const options = compilerOptions();
+  const compiler = compilerOptions(outDir);
   const program = ts.createProgram({
     rootNames: [...sourceFiles(), `${NODE_TYPES_DIR}/index.d.ts`],
-    options,
-    host: compilerHost(options),
+    options: compiler,
+    host: compilerHost(compiler),
   });
+  const preEmit = ts.getPreEmitDiagnostics(program);
+  if (preEmit.length > 0) throw diagnosticsError(preEmit);
   const emitted: string[] = [];
   const result = program.emit(undefined, (fileName, text) => {
     Deno.mkdirSync(fileName.slice(0, fileName.lastIndexOf("/")), { recursive: true });
     Deno.writeTextFileSync(fileName, rewriteEmitted(fileName, text));
     emitted.push(fileName);
   });
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
-  if (diagnostics.length > 0 || result.emitSkipped) {
-    throw new Error(
-      `Cannot build npm package: TypeScript reported ${diagnostics.length} diagnostic(s)\n` +
-        formatDiagnostics(diagnostics),
-    );
+  if (result.diagnostics.length > 0 || result.emitSkipped) {
+    throw diagnosticsError(result.diagnostics);
   }
-  const stray = emitted.filter((f) => !f.startsWith(`${OUT_DIR}/esm/`));
+  const stray = emitted.filter((f) => !f.startsWith(`${outDir}/esm/`));
   if (stray.length > 0) {
-    throw new Error(`Cannot build npm package: output outside npm/esm, received ${stray}`);
+    throw new Error(`Cannot build npm package: output outside ${outDir}/esm, received ${stray}`);
   }
 
   await Deno.writeTextFile(
-    `${OUT_DIR}/package.json`,
+    `${outDir}/package.json`,
     JSON.stringify(packageJson(version), null, 2) + "\n",
   );
   for (const name of ["README.md", "LICENSE"]) {
-    if (await copyIfPresent(name)) continue;
+    if (await copyIfPresent(name, outDir)) continue;
     if (options.release) throw new Error(`Cannot build npm release: ${name} is missing`);
     console.warn(`warning: ${name} is missing; not in the package`);
   }

@@ -42,7 +42,28 @@ function count(text: string, patterns: RegExp[]): number {
   return total;
 }
 
-async function run(name: string, cmd: string[]): Promise<Outcome> {
+/** Regexps whose first group counts passed and failed tests in a child's output. */
+interface Counting {
+  passed: RegExp[];
+  failed: RegExp[];
+}
+
+/** Node's `# pass N`, Bun's ` N pass`, Deno's `ok | N passed`. */
+const RUNNER_COUNTS: Counting = {
+  passed: [/^# pass (\d+)/gm, /^\s*(\d+) pass$/gm, /^ok \| (\d+) passed/gm],
+  failed: [/^# fail (\d+)/gm, /^\s*(\d+) fail$/gm, /\| (\d+) failed/gm],
+};
+
+/**
+ * `scripts/test_npm.ts` runs several runners and checks of its own and sums them up in its closing
+ * line; it prefixes the runners' lines so that only that line is counted.
+ */
+const NPM_COUNTS: Counting = {
+  passed: [/^npm: (\d+) passed, \d+ failed$/gm],
+  failed: [/^npm: \d+ passed, (\d+) failed$/gm],
+};
+
+async function run(name: string, cmd: string[], counting = RUNNER_COUNTS): Promise<Outcome> {
   console.log(`\n=== ${name}: ${cmd.join(" ")}`);
   const start = performance.now();
   const child = new Deno.Command(cmd[0], {
@@ -66,8 +87,8 @@ async function run(name: string, cmd: string[]): Promise<Outcome> {
     pump(child.stderr, (s) => Deno.stderr.writeSync(encoder.encode(s))),
   ]);
   const { code } = await child.status;
-  const passed = count(text, [/^# pass (\d+)/gm, /^\s*(\d+) pass$/gm, /^ok \| (\d+) passed/gm]);
-  const failed = count(text, [/^# fail (\d+)/gm, /^\s*(\d+) fail$/gm, /\| (\d+) failed/gm]);
+  const passed = count(text, counting.passed);
+  const failed = count(text, counting.failed);
   return { name, passed, failed, code, seconds: (performance.now() - start) / 1000 };
 }
 
@@ -85,7 +106,7 @@ for (const runtime of [DENO, NODE22, NODE24, BUN]) {
 }
 const npmSuite = "scripts/test_npm.ts";
 if ((!only || only.includes("npm")) && args.length === 0 && exists(npmSuite)) {
-  outcomes.push(await run("npm package", [...DENO.cmd, "run", "-A", npmSuite]));
+  outcomes.push(await run("npm package", [...DENO.cmd, "run", "-A", npmSuite], NPM_COUNTS));
 }
 
 function exists(path: string): boolean {

@@ -387,10 +387,11 @@ export class Dispatcher implements LaneEvents {
     );
     const lane = this.#workers.lanes[call.lane];
     call.notice = lane.abort(id, true);
-    // The task was told to stop. If it has not ended within the grace period, its worker is
-    // stuck (a synchronous loop, say): end that worker; the pool replaces it.
+    // The task was told to stop. If it started and has not ended within the grace period, its
+    // worker is stuck (a synchronous loop, say): end that worker; the pool replaces it.
     call.timer = setTimeout(() => {
-      if (this.#table.get(id) !== call || call.ended) return;
+      // A call its worker has not taken yet will be skipped when it is: nothing is stuck.
+      if (this.#table.get(id) !== call || call.ended || !lane.started(call.seq)) return;
       this.#workers.kill(
         lane,
         new WorkerCrashedError(

@@ -47,6 +47,8 @@ export class Lane {
   #inFlight = 0;
   #waiting = false;
   #wantsSpace = false;
+  /** The worker's read count when the host last tried to place a waiting call. */
+  #spaceMark = 0;
   #alive = true;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
@@ -118,6 +120,7 @@ export class Lane {
 
   /** Tells the worker whether the pool holds calls waiting for space. */
   wantSpace(wants: boolean): void {
+    if (wants) this.#spaceMark = this.link.started();
     if (this.#wantsSpace === wants) return;
     this.#wantsSpace = wants;
     this.link.setWantsSpace(wants);
@@ -155,7 +158,10 @@ export class Lane {
     }
     if (found) {
       this.#misses = 0;
-      if (this.#wantsSpace) this.#events.space(this);
+      if (this.#wantsSpace) {
+        this.#spaceMark = this.link.started();
+        this.#events.space(this);
+      }
     } else {
       if (this.#misses < 10) this.#misses++;
       this.#skip = (1 << this.#misses) - 1;
@@ -215,7 +221,7 @@ export class Lane {
 
   #arm(): void {
     if (this.#waiting || !this.#alive || (this.#inFlight === 0 && !this.#wantsSpace)) return;
-    const bell = this.link.prepareWait(this.#wantsSpace);
+    const bell = this.link.prepareWait(this.#wantsSpace ? this.#spaceMark : undefined);
     this.#waiting = true;
     if (bell === -1) queueMicrotask(() => this.#wake("ready"));
     else this.link.waitAsync(bell, SAFETY_WAIT_MS, this.#onWake);
@@ -228,7 +234,10 @@ export class Lane {
     this.link.running();
     const drained = this.#drain();
     if (result === "timed-out" && drained > 0) this.lostWakeups++;
-    if (this.#wantsSpace) this.#events.space(this);
+    if (this.#wantsSpace) {
+      this.#spaceMark = this.link.started();
+      this.#events.space(this);
+    }
     this.#arm();
   }
 

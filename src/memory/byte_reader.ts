@@ -7,6 +7,8 @@
  */
 
 const decoder = new TextDecoder();
+/** Code units per `String.fromCharCode` call when decoding UTF-16. */
+const UTF16_CHUNK_UNITS = 4096;
 
 /** Sequential little-endian reader over a byte window. */
 export class ByteReader {
@@ -48,6 +50,36 @@ export class ByteReader {
     const out = this.bytes.slice(this.pos, this.pos + n);
     this.pos += n;
     return out;
+  }
+
+  /**
+   * A view of the next `n` bytes, moving past them. The view points into the window, which the
+   * producer reuses: copy what it holds before returning anything decoded.
+   */
+  window(n: number): Uint8Array {
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** Reads a u32 count of UTF-16 code units and the units, keeping lone surrogates. */
+  string16(): string {
+    const n = this.u32();
+    const b = this.bytes;
+    let at = this.pos;
+    this.pos += n * 2;
+    let out = "";
+    // Chunks keep `fromCharCode.apply` under engines' argument-count limits.
+    const units: number[] = [];
+    for (let i = 0; i < n; i++) {
+      units.push(b[at] | (b[at + 1] << 8));
+      at += 2;
+      if (units.length === UTF16_CHUNK_UNITS) {
+        out += String.fromCharCode.apply(null, units);
+        units.length = 0;
+      }
+    }
+    return units.length === 0 ? out : out + String.fromCharCode.apply(null, units);
   }
 
   /** Reads a u32 byte length and that many UTF-8 bytes. */

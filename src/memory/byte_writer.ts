@@ -7,6 +7,8 @@
  */
 
 const encoder = new TextEncoder();
+/** Strings up to this many UTF-16 units try the ASCII loop before `encodeInto`. */
+const SHORT_STRING_CHARS = 32;
 
 /** Appends little-endian numbers, bytes and UTF-8 strings to a growable buffer. */
 export class ByteWriter {
@@ -68,12 +70,60 @@ export class ByteWriter {
     this.length += src.length;
   }
 
-  /** Appends a u32 byte length and the UTF-8 bytes of `value` (lone surrogates become U+FFFD). */
+  /** Reserves a u32 to fill in later with {@linkcode ByteWriter.patchU32}; returns its offset. */
+  reserveU32(): number {
+    this.ensure(4);
+    const at = this.length;
+    this.length += 4;
+    return at;
+  }
+
+  /** Writes `value` into the u32 reserved at `at`. */
+  patchU32(at: number, value: number): void {
+    this.view.setUint32(at, value, true);
+  }
+
+  /**
+   * Appends a u32 byte length and the UTF-8 bytes of `value` (lone surrogates become U+FFFD:
+   * check `isWellFormed` first and use {@linkcode ByteWriter.utf16} for such strings).
+   */
   string(value: string): void {
-    this.ensure(4 + value.length * 3);
+    const n = value.length;
+    this.ensure(4 + n * 3);
     const at = this.length + 4;
+    if (n <= SHORT_STRING_CHARS) {
+      // Short ASCII (most keys and many values): a plain loop beats making a subarray for
+      // `encodeInto`; the first non-ASCII character sends the string to `encodeInto`.
+      const bytes = this.bytes;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = value.charCodeAt(i);
+        if (c > 0x7f) break;
+        bytes[at + i] = c;
+      }
+      if (i === n) {
+        this.view.setUint32(this.length, n, true);
+        this.length = at + n;
+        return;
+      }
+    }
     const { written } = encoder.encodeInto(value, this.bytes.subarray(at));
     this.view.setUint32(this.length, written, true);
     this.length = at + written;
+  }
+
+  /** Appends a u32 count of UTF-16 code units and the units, little-endian: keeps lone surrogates. */
+  utf16(value: string): void {
+    const n = value.length;
+    this.ensure(4 + n * 2);
+    this.view.setUint32(this.length, n, true);
+    let at = this.length + 4;
+    const bytes = this.bytes;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      bytes[at++] = c & 0xff;
+      bytes[at++] = c >>> 8;
+    }
+    this.length = at;
   }
 }

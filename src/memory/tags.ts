@@ -80,7 +80,7 @@ export const Tag = {
    * elements, its present indices and extra properties as keys. One id.
    */
   SPARSE_ARRAY: 26,
-  /** string name, string message, [string stack]: a DOMException (u8 has-stack first). One id. */
+  /** u8 has-stack, string name, string message, [string stack]: a DOMException. One id. */
   DOM_EXCEPTION: 27,
 } as const;
 

@@ -74,5 +74,6 @@ export function describe(value: unknown): string {
     // A throwing `constructor` getter only costs us the class name in the message.
     name = undefined;
   }
-  return typeof name === "string" && name !== "" ? `a ${name}` : "an object that cannot be cloned";
+  if (typeof name !== "string" || name === "") return "an object that cannot be cloned";
+  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
 }

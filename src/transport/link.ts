@@ -95,15 +95,18 @@ export class HostLink {
   }
 
   /**
-   * Marks the host as waiting and returns the bell value to wait on, or -1 when responses or
-   * freed space are already there (then the host stays running).
+   * Marks the host as waiting and returns the bell value to wait on, or -1 when responses are
+   * already there, or when the host waits for space and the worker has taken requests since
+   * `spaceMark` (its read count when the host last tried); then the host stays running.
    */
-  prepareWait(wantsSpace: boolean): number {
+  prepareWait(spaceMark: number | undefined): number {
     const i32 = this.i32;
     // Publish: from here on the worker notifies the host's bell.
     Atomics.store(i32, HOST_STATE_I32, HostState.WAITING);
     const bell = Atomics.load(i32, HOST_BELL_I32);
-    if (this.responses.available() > 0 || (wantsSpace && this.requests.hasSlot())) {
+    if (
+      this.responses.available() > 0 || (spaceMark !== undefined && this.started() !== spaceMark)
+    ) {
       Atomics.store(i32, HOST_STATE_I32, HostState.RUNNING);
       return -1;
     }
@@ -149,6 +152,8 @@ export class HostLink {
 
 /** The worker's end of a link. */
 export class WorkerLink {
+  /** Responses written when the host's bell was last rung. */
+  #rung = 0;
   readonly i32: Int32Array;
   readonly requests: Inbox;
   readonly responses: Outbox;
@@ -202,8 +207,11 @@ export class WorkerLink {
    */
   publish(freedRequests: boolean): void {
     const i32 = this.i32;
-    const published = this.responses.publish();
-    if (!published && !(freedRequests && Atomics.load(i32, HOST_WANTS_SPACE_I32) === 1)) return;
+    this.responses.publish();
+    const written = this.responses.written;
+    const fresh = written !== this.#rung;
+    if (!fresh && !(freedRequests && Atomics.load(i32, HOST_WANTS_SPACE_I32) === 1)) return;
+    this.#rung = written;
     Atomics.add(i32, HOST_BELL_I32, 1);
     if (Atomics.load(i32, HOST_STATE_I32) === HostState.WAITING) {
       Atomics.notify(i32, HOST_BELL_I32);

@@ -51,6 +51,7 @@ export class WorkerLoop implements AbortSource {
   #flushScheduled = false;
   #workedSinceGc = false;
   #stopped = false;
+  #wantsSpace = false;
   /** Call running synchronously right now, or -1. */
   #current = -1;
   /** Async calls started and not yet settled. */
@@ -112,10 +113,22 @@ export class WorkerLoop implements AbortSource {
     this.#parkAsync();
   }
 
-  /** True when there is something to do now. */
+  /** True when an answer could be written now (nothing is waiting ahead of it). */
+  #canAnswer(): boolean {
+    return this.#backlog.length === 0 && this.#link.responses.hasSlot();
+  }
+
+  /** True when there is something to do now. Called last before parking. */
   #hasWork(): boolean {
-    return this.#link.requests.available() > 0 || this.#link.stopping() ||
-      this.#link.aborts.pending() ||
+    if (this.#link.requests.available() > 0) {
+      if (this.#canAnswer()) return true;
+      // Calls wait but the answer slots are full: ask the host to ring once it has read answers,
+      // then look again. The flag is stored before the re-read, and the host reads it after it
+      // publishes its read count, so one of the two sees the other (no lost wake-up).
+      this.#wantSpace(true);
+      if (this.#canAnswer()) return true;
+    }
+    return this.#link.stopping() || this.#link.aborts.pending() ||
       (this.#backlog.length > 0 && this.#link.responses.hasSlot());
   }
 
@@ -125,7 +138,8 @@ export class WorkerLoop implements AbortSource {
     const bell = this.#link.bell();
     do {
       for (let i = 0; i < 64; i++) {
-        if (requests.available() > 0 || this.#link.bell() !== bell) return true;
+        if (this.#link.bell() !== bell) return true;
+        if (requests.available() > 0 && this.#canAnswer()) return true;
       }
     } while (performance.now() < deadline);
     return false;
@@ -203,6 +217,12 @@ export class WorkerLoop implements AbortSource {
     const requests = this.#link.requests;
     let served = 0;
     while (requests.available() > 0) {
+      // Take no new call while answers cannot be written: an answer held only in this thread
+      // would be lost if the worker died, and the host would have to fail a call that finished.
+      if (!this.#canAnswer()) {
+        this.#wantSpace(true);
+        break;
+      }
       requests.peek();
       const id = requests.id;
       const task = this.#tasks[requests.meta];
@@ -283,7 +303,11 @@ export class WorkerLoop implements AbortSource {
     try {
       if (this.#backlog.length > 0) {
         this.#keep(id, status, responses.encode(value, root));
-      } else if (!responses.put(id, status, value, root)) {
+      } else if (responses.put(id, status, value, root)) {
+        // Publish each answer at once (one store; the bell is rung per group): a host that is
+        // checking sees it now, and an answer written just before the worker dies is not lost.
+        responses.publish();
+      } else {
         this.#keep(id, status, responses.snapshot());
       }
     } catch (err) {
@@ -298,12 +322,22 @@ export class WorkerLoop implements AbortSource {
 
   #keep(id: number, status: number, bytes: Uint8Array): void {
     this.#backlog.push({ id, status, bytes });
-    this.#link.setWantsSpace(true);
+    this.#wantSpace(true);
+  }
+
+  /** Asks the host to ring after it reads answers (only while space is short). */
+  #wantSpace(wants: boolean): void {
+    if (this.#wantsSpace === wants) return;
+    this.#wantsSpace = wants;
+    this.#link.setWantsSpace(wants);
   }
 
   #drainBacklog(): void {
     const backlog = this.#backlog;
-    if (backlog.length === 0) return;
+    if (backlog.length === 0) {
+      if (this.#wantsSpace && this.#link.responses.hasSlot()) this.#wantSpace(false);
+      return;
+    }
     const responses = this.#link.responses;
     let i = 0;
     while (
@@ -312,6 +346,6 @@ export class WorkerLoop implements AbortSource {
       i++;
     }
     backlog.splice(0, i);
-    if (backlog.length === 0) this.#link.setWantsSpace(false);
+    if (backlog.length === 0) this.#wantSpace(false);
   }
 }

@@ -1,0 +1,289 @@
+/**
+ * The decoding half of the value codec (the format is in `tags.ts`). Everything it returns is a
+ * fresh copy: the bytes it reads sit in shared memory that the producer reuses.
+ *
+ * @module
+ */
+
+import type { ByteReader } from "./byte_reader.ts";
+import { builtInErrorClass, registeredErrorClass } from "./error_classes.ts";
+import { ErrorFlag, Tag } from "./tags.ts";
+import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
+
+/** Objects by id, reused across calls while no decoding runs (see {@linkcode decodeValue}). */
+let spare: unknown[] | undefined;
+
+/**
+ * Decodes one value from `r`, advancing it past the value.
+ * @throws {TypeError} When the bytes are not a valid encoding.
+ */
+export function decodeValue(r: ByteReader): unknown {
+  const refs = spare ?? [];
+  spare = undefined;
+  try {
+    return decode(r, refs);
+  } finally {
+    // Emptying drops the decoded objects, so the table keeps nothing alive between calls.
+    refs.length = 0;
+    spare = refs;
+  }
+}
+
+function badTag(tag: number, where: string): TypeError {
+  return new TypeError(`Cannot decode value: unexpected tag ${where}, received ${tag}`);
+}
+
+function decode(r: ByteReader, refs: unknown[]): unknown {
+  const tag = r.u8();
+  switch (tag) {
+    case Tag.UNDEFINED:
+      return undefined;
+    case Tag.NULL:
+      return null;
+    case Tag.FALSE:
+      return false;
+    case Tag.TRUE:
+      return true;
+    case Tag.INT32:
+      return r.i32();
+    case Tag.FLOAT64:
+      return r.f64();
+    case Tag.STRING:
+      return r.string();
+    case Tag.STRING16:
+      return r.string16();
+    case Tag.BIGINT:
+      return readBigIntPayload(r);
+    case Tag.ARRAY:
+      return decodeArray(r, refs);
+    case Tag.SPARSE_ARRAY: {
+      const out: unknown[] = new Array(r.u32());
+      refs.push(out);
+      return decodeFields(r, refs, out, r.u32());
+    }
+    case Tag.OBJECT: {
+      const out = {};
+      refs.push(out);
+      return decodeFields(r, refs, out, r.u32());
+    }
+    case Tag.REF: {
+      const id = r.u32();
+      if (id >= refs.length) {
+        throw new TypeError(`Cannot decode value: reference to an unknown object, received ${id}`);
+      }
+      return refs[id];
+    }
+    case Tag.UINT8ARRAY: {
+      const out = r.copy(r.u32());
+      refs.push(out, out.buffer);
+      return out;
+    }
+    case Tag.ARRAYBUFFER:
+    case Tag.RESIZABLE_ARRAYBUFFER:
+      return decodeArrayBuffer(r, refs, tag);
+    case Tag.VIEW:
+      return decodeView(r, refs);
+    case Tag.DATE: {
+      const out = new Date(r.f64());
+      refs.push(out);
+      return out;
+    }
+    case Tag.REGEXP: {
+      const source = readString(r);
+      const out = new RegExp(source, readString(r));
+      refs.push(out);
+      return out;
+    }
+    case Tag.MAP:
+      return decodeMap(r, refs);
+    case Tag.SET: {
+      const out = new Set();
+      refs.push(out);
+      for (let n = r.u32(); n > 0; n--) out.add(decode(r, refs));
+      return out;
+    }
+    case Tag.NUMBER_OBJECT:
+      return pushed(refs, Object(r.f64()));
+    case Tag.STRING_OBJECT:
+      return pushed(refs, Object(readString(r)));
+    case Tag.BOOLEAN_OBJECT:
+      return pushed(refs, Object(r.u8() === 1));
+    case Tag.BIGINT_OBJECT:
+      return pushed(refs, Object(readBigIntPayload(r)));
+    case Tag.ERROR:
+      return decodeError(r, refs);
+    case Tag.DOM_EXCEPTION:
+      return decodeDomException(r, refs);
+    default:
+      throw badTag(tag, "for a value");
+  }
+}
+
+function pushed(refs: unknown[], value: object): object {
+  refs.push(value);
+  return value;
+}
+
+/** Reads a STRING or STRING16 value. */
+function readString(r: ByteReader): string {
+  const tag = r.u8();
+  if (tag === Tag.STRING) return r.string();
+  if (tag === Tag.STRING16) return r.string16();
+  throw badTag(tag, "for a string");
+}
+
+function readBigIntPayload(r: ByteReader): bigint {
+  const negative = r.u8() === 1;
+  const words = r.u32();
+  let magnitude: bigint;
+  if (words <= 2) {
+    const low = words > 0 ? r.u32() : 0;
+    const high = words > 1 ? r.u32() : 0;
+    magnitude = (BigInt(high) << 32n) | BigInt(low);
+  } else {
+    // Parsing hex is linear; or-ing in shifted words one at a time would be quadratic.
+    const hex: string[] = new Array(words);
+    for (let i = words - 1; i >= 0; i--) hex[i] = r.u32().toString(16).padStart(8, "0");
+    magnitude = BigInt(`0x${hex.join("")}`);
+  }
+  return negative ? -magnitude : magnitude;
+}
+
+function decodeArray(r: ByteReader, refs: unknown[]): unknown[] {
+  const n = r.u32();
+  // Built with push so that a dense array comes out packed, which engines index faster.
+  const out: unknown[] = [];
+  refs.push(out);
+  const bytes = r.bytes;
+  for (let i = 0; i < n; i++) {
+    // Numbers are read here rather than through `decode`: arrays of numbers are common and the
+    // call through the big switch costs as much as the read.
+    const tag = bytes[r.pos];
+    if (tag === Tag.FLOAT64) {
+      r.pos++;
+      out.push(r.f64());
+    } else if (tag === Tag.INT32) {
+      r.pos++;
+      out.push(r.i32());
+    } else if (tag === Tag.HOLE) {
+      r.pos++;
+      out.length = i + 1;
+    } else {
+      out.push(decode(r, refs));
+    }
+  }
+  return decodeFields(r, refs, out, r.u32());
+}
+
+function decodeFields<T extends object>(r: ByteReader, refs: unknown[], target: T, n: number): T {
+  for (let i = 0; i < n; i++) {
+    const key = readString(r);
+    const value = decode(r, refs);
+    if (key === "__proto__") {
+      // Assignment would set the prototype; `structuredClone` makes an own property.
+      Object.defineProperty(target, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      (target as Record<string, unknown>)[key] = value;
+    }
+  }
+  return target;
+}
+
+function decodeArrayBuffer(r: ByteReader, refs: unknown[], tag: number): ArrayBuffer {
+  const n = r.u32();
+  let out: ArrayBuffer;
+  if (tag === Tag.RESIZABLE_ARRAYBUFFER) {
+    out = new ArrayBuffer(n, { maxByteLength: r.u32() });
+    new Uint8Array(out).set(r.window(n));
+  } else {
+    out = r.copy(n).buffer as ArrayBuffer;
+  }
+  refs.push(out);
+  return out;
+}
+
+function decodeView(r: ByteReader, refs: unknown[]): ArrayBufferView {
+  const kind = r.u8();
+  const View = VIEW_CONSTRUCTORS[kind];
+  if (View === undefined) {
+    throw new TypeError(`Cannot decode value: unknown or unavailable view kind, received ${kind}`);
+  }
+  // The view's id comes before its buffer's; the buffer cannot refer back to the view.
+  const id = refs.length;
+  refs.push(undefined);
+  const tag = r.u8();
+  let buffer: unknown;
+  if (tag === Tag.REF) {
+    r.pos--;
+    buffer = decode(r, refs);
+  } else if (tag === Tag.ARRAYBUFFER || tag === Tag.RESIZABLE_ARRAYBUFFER) {
+    buffer = decodeArrayBuffer(r, refs, tag);
+  }
+  if (!(buffer instanceof ArrayBuffer)) throw badTag(tag, "for the buffer of a view");
+  const byteOffset = r.u32();
+  const length = r.u32();
+  const out = new View(buffer, byteOffset, length);
+  refs[id] = out;
+  return out;
+}
+
+function decodeMap(r: ByteReader, refs: unknown[]): Map<unknown, unknown> {
+  const out = new Map();
+  refs.push(out);
+  for (let n = r.u32(); n > 0; n--) {
+    const key = decode(r, refs);
+    out.set(key, decode(r, refs));
+  }
+  return out;
+}
+
+/** Defines a non-enumerable own data property, as the Error constructors do. */
+function defineHidden(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true });
+}
+
+function decodeError(r: ByteReader, refs: unknown[]): Error {
+  const flags = r.u8();
+  const own = readString(r);
+  const base = readString(r);
+  const name = readString(r);
+  const message = flags & ErrorFlag.MESSAGE ? readString(r) : undefined;
+  const stack = flags & ErrorFlag.STACK ? readString(r) : undefined;
+  const Base = builtInErrorClass(base) ?? Error;
+  const Class = registeredErrorClass(own) ?? Base;
+  // Constructing the built-in base with the class as new.target gives the class's prototype and
+  // the engine's own error kind, without running the user's constructor (which may need
+  // arguments we do not have). AggregateError takes its errors first.
+  const args = message === undefined ? [] : [message];
+  const err: Error = Reflect.construct(Base, Base === AggregateError ? [[], ...args] : args, Class);
+  if (Base === AggregateError && !(flags & ErrorFlag.ERRORS)) {
+    delete (err as { errors?: unknown }).errors;
+  }
+  refs.push(err);
+  if (stack !== undefined) defineHidden(err, "stack", stack);
+  if (flags & ErrorFlag.CAUSE) defineHidden(err, "cause", decode(r, refs));
+  if (flags & ErrorFlag.ERRORS) defineHidden(err, "errors", decode(r, refs));
+  decodeFields(r, refs, err, r.u32());
+  if (err.name !== name) defineHidden(err, "name", name);
+  return err;
+}
+
+function decodeDomException(r: ByteReader, refs: unknown[]): Error {
+  const hasStack = r.u8() === 1;
+  const name = readString(r);
+  const message = readString(r);
+  const err = new DOMException(message, name);
+  refs.push(err);
+  if (hasStack) {
+    const stack = readString(r);
+    // Some runtimes keep a DOMException's stack in a non-configurable slot; losing the sender's
+    // stack there is harmless, so a refused definition is ignored.
+    Reflect.defineProperty(err, "stack", { value: stack, writable: true, configurable: true });
+  }
+  return err;
+}

@@ -1,0 +1,244 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { registerError } from "../../src/register_error.ts";
+import { encodeError, roundTrip } from "./codec_helpers.ts";
+
+class QuotaError extends Error {
+  override name = "QuotaError";
+  code = "E_QUOTA";
+  constructor(message: string, limit: number) {
+    super(message);
+    if (typeof limit !== "number") throw new Error("constructor must not run");
+  }
+}
+registerError(QuotaError);
+
+class UnregisteredError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnregisteredError";
+  }
+}
+
+const BUILT_IN = [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError];
+
+describe("codec errors", () => {
+  for (const Class of BUILT_IN) {
+    it(`rebuilds ${/^[AEIO]/.test(Class.name) ? "an" : "a"} ${Class.name} with its message and stack`, () => {
+      const err = new Class("boom");
+      const out = roundTrip(err) as Error;
+      assert.equal(Object.getPrototypeOf(out), Class.prototype);
+      assert.equal(out.name, Class.name);
+      assert.equal(out.message, "boom");
+      assert.equal(out.stack, err.stack);
+      assert.deepStrictEqual(out, err);
+    });
+  }
+
+  it("rebuilds an AggregateError with its errors", () => {
+    const err = new AggregateError([new TypeError("a"), "b"], "many");
+    const out = roundTrip(err) as AggregateError;
+    assert.ok(out instanceof AggregateError);
+    assert.equal(out.message, "many");
+    assert.ok(out.errors[0] instanceof TypeError);
+    assert.equal(out.errors[1], "b");
+    assert.equal(Object.getOwnPropertyDescriptor(out, "errors")?.enumerable, false);
+  });
+
+  it("keeps cause chains, including a cycle", () => {
+    const root = new Error("root");
+    const mid = new TypeError("mid", { cause: root });
+    const top = new Error("top", { cause: mid });
+    (root as { cause?: unknown }).cause = top;
+    const out = roundTrip(top) as Error;
+    const outMid = out.cause as Error;
+    assert.ok(outMid instanceof TypeError);
+    assert.equal((outMid.cause as Error).message, "root");
+    assert.equal((outMid.cause as Error).cause, out);
+    assert.equal(Object.getOwnPropertyDescriptor(out, "cause")?.enumerable, false);
+  });
+
+  it("keeps a cause that is not an error", () => {
+    const out = roundTrip(new Error("x", { cause: { status: 404 } })) as Error;
+    assert.deepStrictEqual(out.cause, { status: 404 });
+  });
+
+  it("keeps code and other own enumerable properties", () => {
+    const err = Object.assign(new Error("no file"), { code: "ENOENT", errno: -2, path: "/x" });
+    const out = roundTrip(err) as typeof err;
+    assert.equal(out.code, "ENOENT");
+    assert.equal(out.errno, -2);
+    assert.equal(out.path, "/x");
+  });
+
+  it("rebuilds a registered class without running its constructor", () => {
+    const err = new QuotaError("over", 3);
+    const out = roundTrip(err) as QuotaError;
+    assert.ok(out instanceof QuotaError);
+    assert.ok(out instanceof Error);
+    assert.equal(out.name, "QuotaError");
+    assert.equal(out.code, "E_QUOTA");
+    assert.equal(out.message, "over");
+    assert.equal(out.stack, err.stack);
+  });
+
+  it("rebuilds an unregistered class as its nearest built-in ancestor with its name", () => {
+    const out = roundTrip(new UnregisteredError("far")) as Error;
+    assert.equal(Object.getPrototypeOf(out), RangeError.prototype);
+    assert.equal(out.name, "UnregisteredError");
+    assert.equal(out.message, "far");
+  });
+
+  it("keeps an error without a message without one", () => {
+    const out = roundTrip(new Error()) as Error;
+    assert.equal(Object.hasOwn(out, "message"), false);
+    assert.equal(out.message, "");
+  });
+
+  it("keeps a name set on a plain Error", () => {
+    const err = new Error("x");
+    err.name = "CustomName";
+    const out = roundTrip(err) as Error;
+    assert.equal(out.name, "CustomName");
+    assert.equal(Object.getPrototypeOf(out), Error.prototype);
+  });
+
+  it("keeps errors nested in other values", () => {
+    const out = roundTrip({ list: [new TypeError("t")] }) as { list: Error[] };
+    assert.ok(out.list[0] instanceof TypeError);
+  });
+
+  it("rebuilds a DOMException with its name and code", {
+    skip: typeof DOMException !== "function",
+  }, () => {
+    const err = new DOMException("gone", "NotFoundError");
+    const out = roundTrip(err) as DOMException;
+    assert.ok(out instanceof DOMException);
+    assert.equal(out.name, "NotFoundError");
+    assert.equal(out.message, "gone");
+    assert.equal(out.code, err.code);
+    assert.equal(out.code, 8);
+  });
+
+  it("refuses to register what is not an Error class", () => {
+    assert.throws(
+      () => registerError(class NotAnError {} as unknown as typeof Error),
+      (e: unknown) =>
+        e instanceof TypeError && /must be a class that extends Error/.test(e.message),
+    );
+  });
+
+  it("shares one registry through a Symbol.for key on globalThis", () => {
+    const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[
+      Symbol.for("weft.errorClasses")
+    ];
+    assert.equal(registry.get("QuotaError"), QuotaError);
+  });
+});
+
+/** Asserts that sending `value` throws a TypeError whose message names `path`. */
+function assertRefused(value: unknown, path: string, what: RegExp): void {
+  const err = encodeError(value);
+  assert.ok(err instanceof TypeError, `expected a TypeError, got ${err}`);
+  assert.ok(err.message.startsWith(`Cannot send arg: ${path} is `), err.message);
+  assert.match(err.message, what);
+}
+
+describe("codec refusals", () => {
+  it("names the path of a function in an array of objects", () => {
+    const items = [{}, {}, {}, { onClick() {} }];
+    assertRefused({ items }, "arg.items[3].onClick", /a function \(onClick\), which cannot cross/);
+  });
+
+  it("refuses a function at the top level", () => {
+    assertRefused(() => 1, "arg", /a function/);
+  });
+
+  it("refuses a symbol value", () => {
+    assertRefused({ s: Symbol("tag") }, "arg.s", /a symbol \(tag\)/);
+  });
+
+  it("refuses a boxed symbol", () => {
+    assertRefused([Object(Symbol("x"))], "arg[0]", /a Symbol/);
+  });
+
+  it("refuses a WeakMap, a WeakSet and a WeakRef", () => {
+    assertRefused({ m: new WeakMap() }, "arg.m", /a WeakMap/);
+    assertRefused({ s: [new WeakSet()] }, "arg.s[0]", /a WeakSet/);
+    assertRefused({ r: new WeakRef({}) }, "arg.r", /a WeakRef/);
+  });
+
+  it("refuses a Promise below the top level", () => {
+    assertRefused({ p: Promise.resolve(1) }, "arg.p", /a Promise/);
+  });
+
+  it("says a SharedArrayBuffer is not supported yet", () => {
+    assertRefused({ buf: new SharedArrayBuffer(8) }, "arg.buf", /not supported yet/);
+    assertRefused(
+      { view: new Int32Array(new SharedArrayBuffer(8)) },
+      "arg.view",
+      /SharedArrayBuffer, which is not supported yet/,
+    );
+  });
+
+  it("refuses a MessagePort", { skip: typeof MessageChannel !== "function" }, () => {
+    const { port1, port2 } = new MessageChannel();
+    try {
+      assertRefused({ port: port1 }, "arg.port", /a MessagePort/);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it("refuses a Blob with a hint", { skip: typeof Blob !== "function" }, () => {
+    assertRefused({ file: new Blob(["x"]) }, "arg.file", /arrayBuffer\(\)/);
+  });
+
+  it("refuses a detached ArrayBuffer", () => {
+    const buffer = new ArrayBuffer(8);
+    buffer.transfer();
+    assertRefused({ buffer }, "arg.buffer", /a detached ArrayBuffer/);
+  });
+
+  it("names paths through Map values and keys, Set elements and error causes", () => {
+    assertRefused({ m: new Map([["k", () => 1]]) }, 'arg.m.get("k")', /a function/);
+    assertRefused({ m: new Map([[Symbol("k"), 1]]) }, "arg.m.keys()[0]", /a symbol/);
+    assertRefused({ s: new Set([1, Symbol("v")]) }, "arg.s.values()[1]", /a symbol/);
+    assertRefused(new Error("x", { cause: { f() {} } }), "arg.cause.f", /a function/);
+  });
+
+  it("renders keys that are not identifiers in brackets", () => {
+    assertRefused({ "a b": { 0: () => 1 } }, 'arg["a b"]["0"]', /a function/);
+  });
+
+  it("names paths inside long and sparse arrays", () => {
+    const long: unknown[] = Array.from({ length: 300 }, () => 0);
+    long[299] = () => 1;
+    assertRefused(long, "arg[299]", /a function/);
+    const sparse: unknown[] = [];
+    sparse[5000] = () => 1;
+    assertRefused(sparse, "arg[5000]", /a function/);
+  });
+
+  it("names the root it is given", () => {
+    const err = encodeError({ f() {} }, "result");
+    assert.ok(err instanceof TypeError);
+    assert.match(err.message, /^Cannot send result: result\.f is a function/);
+  });
+
+  it("passes through errors thrown by getters unchanged", () => {
+    const boom = new Error("getter");
+    const err = encodeError({
+      get x() {
+        throw boom;
+      },
+    });
+    assert.equal(err, boom);
+  });
+
+  it("can encode again after a refusal", () => {
+    encodeError({ f() {} });
+    assert.deepStrictEqual(roundTrip({ a: [1] }), { a: [1] });
+  });
+});
