@@ -5,9 +5,9 @@
  *
  * @example
  * ```ts
- * import { createPool, isMain, task } from "./mod.ts";
- *
- * export const add = task({ f: ([a, b]: [number, number]) => a + b });
+ * import { createPool, isMain } from "@weft/weft";
+ * // math_tasks.ts: export const add = task({ f: ([a, b]: [number, number]) => a + b });
+ * import { add } from "./examples/math_tasks.ts";
  *
  * if (isMain) {
  *   const pool = createPool({ threads: 1 })({ add });
@@ -33,8 +33,11 @@ export type {
 export { isMain } from "./src/is_main.ts";
 export type {
   CallArgs,
+  CallOptions,
+  CloseOptions,
   PayloadOptions,
   PoolOptions,
+  ResourceLimits,
   TaskCall,
   WorkerOptions,
 } from "./src/types.ts";
@@ -46,4 +49,4 @@ export {
   WorkerStartError,
 } from "./src/errors.ts";
 export type { TaskContext } from "./src/worker/task_context.ts";
-export { registerError } from "./src/register_error.ts";
+export { type ErrorClass, registerError } from "./src/register_error.ts";

@@ -166,7 +166,7 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
  *   comments, where the specifier is `weft`.
  */
 function rewriteEmitted(fileName: string, text: string): string {
-  let out = text.replace(/^(\s*\*.*\bfrom\s+)"(?:\.\.?\/)+mod\.ts"/gm, '$1"weft"');
+  let out = text.replace(/^(\s*\*.*\bfrom\s+)"(?:(?:\.\.?\/)+mod\.ts|@weft\/weft)"/gm, '$1"weft"');
   if (fileName.endsWith(".d.ts")) {
     out = out.replace(
       /(\bfrom\s+|\bimport\(\s*|^import\s+)(["'])(\.\.?\/[^"'\n]+)\.ts\2/gm,

@@ -48,10 +48,23 @@ interface Counting {
   failed: RegExp[];
 }
 
-/** Node's `# pass N`, Bun's ` N pass`, Deno's `ok | N passed`. */
+/**
+ * Node's TAP `# pass N`, Bun's ` N pass`, and Deno's closing line, where `describe()` blocks are
+ * tests and `it()` blocks are steps: `ok | 5 passed (20 steps) | 0 failed`, so the steps count.
+ */
 const RUNNER_COUNTS: Counting = {
-  passed: [/^# pass (\d+)/gm, /^\s*(\d+) pass$/gm, /^ok \| (\d+) passed/gm],
-  failed: [/^# fail (\d+)/gm, /^\s*(\d+) fail$/gm, /\| (\d+) failed/gm],
+  passed: [
+    /^# pass (\d+)/gm,
+    /^\s*(\d+) pass$/gm,
+    /^(?:ok|FAILED) \| \d+ passed \((\d+) steps?\)/gm,
+    /^(?:ok|FAILED) \| (\d+) passed \|/gm,
+  ],
+  failed: [
+    /^# fail (\d+)/gm,
+    /^\s*(\d+) fail$/gm,
+    /^(?:ok|FAILED) \|.*?\| \d+ failed \((\d+) steps?\)/gm,
+    /^(?:ok|FAILED) \|.*?\| (\d+) failed(?: \| \d+ ignored)?(?: \(\d+[a-z]*\))?$/gm,
+  ],
 };
 
 /**
@@ -95,11 +108,15 @@ async function run(name: string, cmd: string[], counting = RUNNER_COUNTS): Promi
 function command(runtime: PinnedRuntime, testFiles: string[]): string[] {
   if (runtime === DENO) return [...runtime.cmd, "test", "-A", ...testFiles];
   if (runtime === BUN) return [...runtime.cmd, "test", ...testFiles.map((f) => `./${f}`)];
-  return [...runtime.cmd, "--test", "--test-concurrency=1", ...testFiles];
+  return [...runtime.cmd, "--test", "--test-reporter=tap", "--test-concurrency=1", ...testFiles];
 }
 
 const testFiles = files();
 const outcomes: Outcome[] = [];
+if ((!only || only.includes("docs")) && args.length === 0) {
+  // The runnable `@example` blocks of the public API's JSDoc.
+  outcomes.push(await run("deno docs", [...DENO.cmd, "test", "-A", "--doc", "mod.ts", "src/"]));
+}
 for (const runtime of [DENO, NODE22, NODE24, BUN]) {
   if (only && !only.includes(runtime.name)) continue;
   outcomes.push(await run(runtime.name, command(runtime, testFiles)));

@@ -8,6 +8,7 @@
 /** A call was made to, or was still pending on, a pool that has been shut down or closed. */
 export class PoolClosedError extends Error {
   /**
+   * Creates the error.
    * @param message What was refused and why.
    */
   constructor(message: string) {
@@ -19,6 +20,7 @@ export class PoolClosedError extends Error {
 /** A worker could not start: its entry or a task module failed to load. */
 export class WorkerStartError extends Error {
   /**
+   * Creates the error.
    * @param message What failed.
    * @param options `cause` carries the error the worker raised.
    */
@@ -31,6 +33,7 @@ export class WorkerStartError extends Error {
 /** A worker died while it was running the call. */
 export class WorkerCrashedError extends Error {
   /**
+   * Creates the error.
    * @param message What happened.
    * @param options `cause` carries the exit code or the error that ended the worker.
    */
@@ -43,6 +46,7 @@ export class WorkerCrashedError extends Error {
 /** A call ran longer than its timeout. */
 export class TimeoutError extends Error {
   /**
+   * Creates the error.
    * @param message What timed out and after how long.
    */
   constructor(message: string) {
@@ -54,6 +58,7 @@ export class TimeoutError extends Error {
 /** A call was refused because the pool's queue was full (`maxQueue`). */
 export class QueueFullError extends Error {
   /**
+   * Creates the error.
    * @param message The queue's size and limit.
    */
   constructor(message: string) {

@@ -13,7 +13,7 @@ import { isWorkerInit } from "./worker/init.ts";
  *
  * @example Guard the host's work
  * ```ts
- * import { isMain } from "./mod.ts";
+ * import { isMain } from "@weft/weft";
  *
  * if (isMain) console.log("running on the host");
  * ```

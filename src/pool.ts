@@ -13,11 +13,9 @@ import type { Task } from "./task.ts";
 import type { CallOptions, CloseOptions, PoolOptions, TaskCall } from "./types.ts";
 import { sourceLength, TASK_ENTRY, type TaskRef } from "./worker/registry.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyTask = Task<any, any>;
-
 /** The tasks handed to a pool, by the name they are called by. */
-export type TaskMap = Record<string, AnyTask>;
+// deno-lint-ignore no-explicit-any -- any task, whatever its argument and result types
+export type TaskMap = Record<string, Task<any, any>>;
 
 /** The `call` object of a pool: one function per task. */
 export type PoolCalls<T extends TaskMap> = {
@@ -152,10 +150,11 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  *
  * @example Two tasks on two threads
  * ```ts
- * import { createPool, isMain, task } from "./mod.ts";
- *
- * export const add = task({ f: ([a, b]: [number, number]) => a + b });
- * export const greet = task({ f: async (name: string) => `hello ${name}` });
+ * import { createPool, isMain } from "@weft/weft";
+ * // Tasks live in a module that workers import:
+ * // export const add = task({ f: ([a, b]: [number, number]) => a + b });
+ * // export const greet = task({ f: async (name: string) => `hello ${name}` });
+ * import { add, greet } from "../examples/math_tasks.ts";
  *
  * if (isMain) {
  *   const pool = createPool({ threads: 2 })({ add, greet });

@@ -6,6 +6,8 @@
 
 import { type ErrorClass, registerErrorClass } from "./memory/error_classes.ts";
 
+export type { ErrorClass };
+
 /**
  * Registers an error class so that its instances cross between threads as instances of that
  * class: `err instanceof MyError` holds on the other side. Classes are matched by their `name`,
@@ -28,7 +30,7 @@ import { type ErrorClass, registerErrorClass } from "./memory/error_classes.ts";
  *
  * @example
  * ```ts
- * import { registerError } from "./mod.ts";
+ * import { registerError } from "@weft/weft";
  *
  * export class QuotaError extends Error {
  *   override name = "QuotaError";

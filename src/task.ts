@@ -53,11 +53,12 @@ export interface Task<A, R> {
  * @returns The task.
  * @throws {TypeError} When `f` is not a function, or the defining module cannot be found.
  *
- * @example One task, one pool
+ * @example Define a task (at module top level), then run it on its own pool
  * ```ts
- * import { isMain, task } from "./mod.ts";
- *
- * export const world = task({ f: (s: string) => s + " world" });
+ * import { isMain, task } from "@weft/weft";
+ * // In the app, `world` is defined and exported in its own module:
+ * // export const world = task({ f: (s: string) => s + " world" });
+ * import { world } from "../examples/math_tasks.ts";
  *
  * if (isMain) {
  *   const pool = world.createPool({ threads: 1 });

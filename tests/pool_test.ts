@@ -265,3 +265,16 @@ describe("options", () => {
     );
   });
 });
+
+describe("strings with lone surrogates", () => {
+  it("cross unchanged, short and long", async () => {
+    const pool = createPool({ threads: 1 })({ echo });
+    try {
+      for (const s of ["a\ud800b", "\udfff", "x".repeat(5000) + "\ud83d"]) {
+        assert.equal(await pool.call.echo(s), s);
+      }
+    } finally {
+      await pool.shutdown();
+    }
+  });
+});

@@ -141,7 +141,9 @@ export class Outbox {
       }
       return true;
     }
-    if (typeof value === "string" && value.length <= INLINE_BYTES - 5) {
+    // Strings with lone surrogates take the codec's path, which keeps them exactly (UTF-8
+    // would turn them into U+FFFD).
+    if (typeof value === "string" && value.length <= INLINE_BYTES - 5 && value.isWellFormed()) {
       const { read, written } = encoder.encodeInto(
         value,
         this.#u8.subarray(inline + 5, inline + INLINE_BYTES),
@@ -251,7 +253,9 @@ export class Outbox {
     } else if (value instanceof ArrayBuffer) {
       bytes = new Uint8Array(value);
       tag = Tag.ARRAYBUFFER;
-    } else if (typeof value === "string" && value.length >= DIRECT_BYTES) {
+    } else if (
+      typeof value === "string" && value.length >= DIRECT_BYTES && value.isWellFormed()
+    ) {
       return this.#putDirectString(slot, id, meta, value);
     }
     if (bytes === undefined || bytes.length < DIRECT_BYTES) return DIRECT_SKIPPED;
