@@ -166,6 +166,14 @@ describe("payload limits", () => {
         return true;
       });
       await assert.rejects(pool.call.makeBytes(70_000), RangeError);
+      // A long string that is too large, sent while the payload buffer is in use, still fails
+      // only its own call.
+      const [small, big] = await Promise.allSettled([
+        pool.call.echo(new Uint8Array(100)),
+        pool.call.echo("x".repeat(70_000)),
+      ]);
+      assert.equal(small.status, "fulfilled");
+      assert.ok((big as PromiseRejectedResult).reason instanceof RangeError);
       const ok = (await pool.call.echo(new Uint8Array(60_000))) as Uint8Array;
       assert.equal(ok.length, 60_000);
     } finally {

@@ -337,7 +337,16 @@ export class Dispatcher implements LaneEvents {
       const lane = this.#pickLane();
       if (lane === undefined) break;
       const seq = lane.nextSeq;
-      if (!lane.putEncoded(id, call.task, call.bytes!)) break;
+      let placed: boolean;
+      try {
+        placed = lane.putEncoded(id, call.task, call.bytes!);
+      } catch (err) {
+        // Too large for the payload buffer: this call fails, the queue moves on.
+        this.#queueHead++;
+        this.#end(id, false, err);
+        continue;
+      }
+      if (!placed) break;
       this.#queueHead++;
       this.#dispatched(id, call, lane, seq);
     }

@@ -111,6 +111,15 @@ export class PayloadArena {
     return at;
   }
 
+  /** Gives back the newest extent (its message was not sent after all). */
+  cancelNewest(): void {
+    this.#live.length -= 3;
+    if (this.#live.length === this.#first) {
+      this.#live.length = 0;
+      this.#first = 0;
+    }
+  }
+
   /**
    * Shrinks the newest extent once its real size is known (it was reserved at an upper bound).
    * @param bytes The bytes actually written.

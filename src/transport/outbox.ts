@@ -99,6 +99,11 @@ export class Outbox {
     return this.#write;
   }
 
+  /** The consumer's read count, as published. */
+  consumerRead(): number {
+    return Atomics.load(this.#i32, this.#place.readI32);
+  }
+
   /** Re-reads the consumer's read count and frees what it has consumed. */
   refresh(): void {
     const read = Atomics.load(this.#i32, this.#place.readI32);
@@ -155,7 +160,7 @@ export class Outbox {
         return true;
       }
     }
-    const direct = this.#putDirect(slot, id, meta, value);
+    const direct = this.#putDirect(slot, id, meta, value, root);
     if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
     this.#encodeScratch(value, root);
     return this.#putBytes(slot, id, meta, this.#scratch.bytes, this.#scratch.length);
@@ -245,10 +250,16 @@ export class Outbox {
    * @returns DIRECT_WRITTEN, DIRECT_SKIPPED (not a direct value), or DIRECT_NO_SPACE (the
    *   value's bytes are left in the scratch buffer for a snapshot).
    */
-  #putDirect(slot: number, id: number, meta: number, value: unknown): number {
+  #putDirect(slot: number, id: number, meta: number, value: unknown, root: string): number {
     let bytes: Uint8Array | undefined;
     let tag: number = Tag.UINT8ARRAY;
-    if (value instanceof Uint8Array && value.constructor === Uint8Array) {
+    // Only a view of a whole, plain buffer: the codec sends a partial view with its buffer (as
+    // structuredClone does), and a subclass (Node's Buffer) with only its own bytes.
+    if (
+      value instanceof Uint8Array && value.constructor === Uint8Array && value.byteOffset === 0 &&
+      value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer &&
+      !value.buffer.resizable
+    ) {
       bytes = value;
     } else if (value instanceof ArrayBuffer) {
       bytes = new Uint8Array(value);
@@ -256,7 +267,7 @@ export class Outbox {
     } else if (
       typeof value === "string" && value.length >= DIRECT_BYTES && value.isWellFormed()
     ) {
-      return this.#putDirectString(slot, id, meta, value);
+      return this.#putDirectString(slot, id, meta, value, root);
     }
     if (bytes === undefined || bytes.length < DIRECT_BYTES) return DIRECT_SKIPPED;
     const n = bytes.length + 5;
@@ -275,13 +286,18 @@ export class Outbox {
     return DIRECT_WRITTEN;
   }
 
-  #putDirectString(slot: number, id: number, meta: number, value: string): number {
+  #putDirectString(
+    slot: number,
+    id: number,
+    meta: number,
+    value: string,
+    root: string,
+  ): number {
     const bound = Math.min(5 + value.length * 3, this.#arena.maxByteLength);
     const at = this.#alloc(bound);
     if (at === NO_SPACE) {
-      this.#scratch.reset();
-      this.#scratch.u8(Tag.STRING);
-      this.#scratch.string(value);
+      // Encoded by the codec, which also refuses a string larger than the maximum.
+      this.#encodeScratch(value, root);
       return DIRECT_NO_SPACE;
     }
     const { read, written } = encoder.encodeInto(
@@ -289,6 +305,7 @@ export class Outbox {
       this.#payload.subarray(at + 5, at + bound),
     );
     if (read !== value.length) {
+      this.#arena.cancelNewest();
       throw new RangeError(
         `Cannot send value: a string of ${value.length} characters does not fit in payloadMaxByteLength (${this.#arena.maxByteLength} bytes)`,
       );

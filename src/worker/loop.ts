@@ -52,6 +52,8 @@ export class WorkerLoop implements AbortSource {
   #workedSinceGc = false;
   #stopped = false;
   #wantsSpace = false;
+  /** The host's read count when held answers last failed to fit. */
+  #backlogMark = -1;
   /** Call running synchronously right now, or -1. */
   #current = -1;
   /** Async calls started and not yet settled. */
@@ -128,8 +130,10 @@ export class WorkerLoop implements AbortSource {
       this.#wantSpace(true);
       if (this.#canAnswer()) return true;
     }
+    // Held answers are work only once the host has read something since they last failed to fit
+    // (a slot may be free while payload space is not).
     return this.#link.stopping() || this.#link.aborts.pending() ||
-      (this.#backlog.length > 0 && this.#link.responses.hasSlot());
+      (this.#backlog.length > 0 && this.#link.responses.consumerRead() !== this.#backlogMark);
   }
 
   #spin(): boolean {
@@ -339,6 +343,7 @@ export class WorkerLoop implements AbortSource {
       return;
     }
     const responses = this.#link.responses;
+    this.#backlogMark = responses.consumerRead();
     let i = 0;
     while (
       i < backlog.length && responses.putEncoded(backlog[i].id, backlog[i].status, backlog[i].bytes)
