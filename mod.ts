@@ -31,6 +31,7 @@ export type {
   TaskMap,
 } from "./src/pool.ts";
 export { isMain } from "./src/is_main.ts";
+export { transfer } from "./src/transfer.ts";
 export type {
   CallArgs,
   CallOptions,

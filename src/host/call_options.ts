@@ -13,6 +13,11 @@ export interface CallOptions {
    * Overrides the task's own `timeout`. Default: the task's, or none.
    */
   timeout?: number;
+  /**
+   * `ArrayBuffer`s inside the argument to move to the worker instead of copying them, as with
+   * `postMessage`: they are detached here at once.
+   */
+  transfer?: ArrayBuffer[];
 }
 
 /**
@@ -29,6 +34,17 @@ export function checkCallOptions(options: CallOptions): void {
     throw new TypeError(`Cannot call task: signal must be an AbortSignal, received ${signal}`);
   }
   checkTimeout("call task", timeout);
+  const { transfer } = options;
+  if (
+    transfer !== undefined &&
+    (!Array.isArray(transfer) || !transfer.every((item) => item instanceof ArrayBuffer))
+  ) {
+    throw new TypeError(
+      `Cannot call task: transfer must be an array of ArrayBuffers, received ${
+        Array.isArray(transfer) ? `an array holding ${transfer.map((i) => typeof i)}` : transfer
+      }`,
+    );
+  }
 }
 
 /**

@@ -29,6 +29,8 @@ export interface PendingCall {
   onAbort: (() => void) | undefined;
   /** Encoded argument while the call waits in the host queue. */
   bytes: Uint8Array | undefined;
+  /** Out-of-band items of the argument (shared or moved buffers), sent with the call. */
+  items: object[] | undefined;
   /** Number of the abort notice sent for this call, or -1. */
   notice: number;
   /** Set once the worker has answered (or died): only the id may still be held back. */

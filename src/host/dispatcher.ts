@@ -11,7 +11,8 @@
 import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
 import { encodeValue } from "../memory/codec.ts";
-import { ResponseStatus } from "../memory/layout.ts";
+import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
+import { detachMoved, type OutOfBand } from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
 import { CallTable, isSettled, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
@@ -60,6 +61,8 @@ export class Dispatcher implements LaneEvents {
   #completed = 0;
   #failed = 0;
   readonly #scratch = new ByteWriter();
+  /** Reused for every call: the out-of-band items its encoding collects. */
+  readonly #oob: OutOfBand = { transfer: undefined, items: [] };
   readonly #flush = () => this.#publishDirty();
   readonly #canTake = (lane: number) => this.#workers.lanes[lane].hasSlot();
 
@@ -114,34 +117,39 @@ export class Dispatcher implements LaneEvents {
       signal: options?.signal,
       onAbort: undefined,
       bytes: undefined,
+      items: undefined,
       notice: -1,
       ended: false,
     };
     const id = this.#table.add(call);
+    const oob = this.#oob;
+    oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
     try {
-      if (this.#queue.length === this.#queueHead) {
-        const lane = this.#pickLane();
-        if (lane !== undefined) {
-          const seq = lane.nextSeq;
-          if (lane.put(id, task, arg)) {
-            this.#dispatched(id, call, lane, seq);
-            // Long batches go out in groups, so the worker starts while the host still writes.
-            if (lane.link.requests.unpublished >= EARLY_PUBLISH) lane.publishEarly();
-          } else {
-            this.#enqueue(id, call, lane.snapshot());
-          }
+      const lane = this.#queue.length === this.#queueHead ? this.#pickLane() : undefined;
+      if (lane !== undefined) {
+        const seq = lane.nextSeq;
+        if (lane.put(id, task, arg, oob)) {
+          call.items = this.#takeItems();
+          if (call.items !== undefined) lane.send(id, call.items);
+          this.#dispatched(id, call, lane, seq);
+          // Long batches go out in groups, so the worker starts while the host still writes.
+          if (lane.link.requests.unpublished >= EARLY_PUBLISH) lane.publishEarly();
         } else {
-          this.#scratch.reset();
-          encodeValue(this.#scratch, arg, "arg");
-          this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
+          const bytes = lane.snapshot();
+          call.items = this.#takeItems();
+          this.#enqueue(id, call, bytes);
         }
       } else {
         this.#scratch.reset();
-        encodeValue(this.#scratch, arg, "arg");
+        oob.items.length = 0;
+        encodeValue(this.#scratch, arg, "arg", oob);
+        call.items = this.#takeItems();
         this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
       }
     } catch (err) {
       // The argument cannot cross, or the queue is full: this call fails before dispatch.
+      oob.items.length = 0;
+      oob.transfer = undefined;
       this.#table.take(id);
       return Promise.reject(err);
     }
@@ -221,7 +229,9 @@ export class Dispatcher implements LaneEvents {
     for (const id of this.#table.ids((call) => call.lane === lane.index && !call.ended)) {
       const call = this.#table.get(id)!;
       const bytes = salvaged.get(id);
-      if (bytes !== undefined && !isSettled(call)) {
+      // A call whose items went to the dead worker cannot be sent again: moved buffers went with
+      // it. It fails like a started call.
+      if (bytes !== undefined && !isSettled(call) && call.items === undefined) {
         clearTimeout(call.timer);
         call.timer = undefined;
         call.notice = -1;
@@ -258,6 +268,20 @@ export class Dispatcher implements LaneEvents {
       for (const lane of this.#workers.lanes) lane.wantSpace(true);
       this.#pump();
     }
+  }
+
+  /**
+   * The out-of-band items the last encoding collected, with moved buffers detached from the
+   * caller now (as `postMessage` does), or undefined when there were none.
+   */
+  #takeItems(): object[] | undefined {
+    const oob = this.#oob;
+    oob.transfer = undefined;
+    if (oob.items.length === 0) return undefined;
+    const items = oob.items.slice();
+    oob.items.length = 0;
+    detachMoved(items);
+    return items;
   }
 
   #pickLane(): Lane | undefined {
@@ -339,7 +363,8 @@ export class Dispatcher implements LaneEvents {
       const seq = lane.nextSeq;
       let placed: boolean;
       try {
-        placed = lane.putEncoded(id, call.task, call.bytes!);
+        const meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
+        placed = lane.putEncoded(id, meta, call.bytes!);
       } catch (err) {
         // Too large for the payload buffer: this call fails, the queue moves on.
         this.#queueHead++;
@@ -347,6 +372,7 @@ export class Dispatcher implements LaneEvents {
         continue;
       }
       if (!placed) break;
+      if (call.items !== undefined) lane.send(id, call.items);
       this.#queueHead++;
       this.#dispatched(id, call, lane, seq);
     }

@@ -18,7 +18,8 @@
  * @module
  */
 
-import { ResponseStatus } from "../memory/layout.ts";
+import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
+import { type OutOfBand, transferList } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
 import type { HostLink } from "../transport/link.ts";
 
@@ -50,6 +51,9 @@ export class Lane {
   /** The worker's read count when the host last tried to place a waiting call. */
   #spaceMark = 0;
   #alive = true;
+  /** Out-of-band items of answers, by call id, and whether the drain waits for some. */
+  readonly #itemsIn = new Map<number, object[]>();
+  #itemsWaiting = false;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
   /** Set while the lane waits in the pool's list of lanes to publish this tick. */
@@ -100,8 +104,8 @@ export class Lane {
    * @returns false when no space was free.
    * @throws {TypeError | RangeError} When the argument cannot cross.
    */
-  put(id: number, task: number, arg: unknown): boolean {
-    if (!this.link.requests.put(id, task, arg, "arg")) return false;
+  put(id: number, task: number, arg: unknown, oob: OutOfBand): boolean {
+    if (!this.link.requests.put(id, task, arg, "arg", oob)) return false;
     this.#sent();
     return true;
   }
@@ -221,6 +225,8 @@ export class Lane {
 
   #arm(): void {
     if (this.#waiting || !this.#alive || (this.#inFlight === 0 && !this.#wantsSpace)) return;
+    // An answer waits for its out-of-band items: `receive` drains and re-arms when they come.
+    if (this.#itemsWaiting) return;
     const bell = this.link.prepareWait(this.#wantsSpace ? this.#spaceMark : undefined);
     this.#waiting = true;
     if (bell === -1) queueMicrotask(() => this.#wake("ready"));
@@ -241,6 +247,21 @@ export class Lane {
     this.#arm();
   }
 
+  /** The worker posted the out-of-band items of call `id`'s answer. */
+  receive(id: number, items: object[]): void {
+    this.#itemsIn.set(id, items);
+    if (this.#itemsWaiting) {
+      this.#itemsWaiting = false;
+      this.#drain();
+      this.#arm();
+    }
+  }
+
+  /** Sends the out-of-band items of call `id` to the worker (before the call is published). */
+  send(id: number, items: object[]): void {
+    this.handle.postMessage({ type: "oob", id, items }, transferList(items));
+  }
+
   /** Settles the responses that are ready now (used when the worker has just died). */
   drainNow(): void {
     this.#drain();
@@ -249,22 +270,36 @@ export class Lane {
   /** Settles every response that is ready; returns how many. */
   #drain(): number {
     const responses = this.link.responses;
-    const n = responses.available();
-    if (n === 0) return 0;
+    const available = responses.available();
+    if (available === 0 || this.#itemsWaiting) return 0;
     const events = this.#events;
-    for (let i = 0; i < n; i++) {
+    let n = 0;
+    for (; n < available; n++) {
       responses.peek();
       const id = responses.id;
       let status = responses.meta;
+      let items: object[] | undefined;
+      if ((status & OUT_OF_BAND_BIT) !== 0) {
+        items = this.#itemsIn.get(id);
+        // Posted before the answer was published, but messages arrive through the event loop:
+        // stop here, and drain again when they are in (see `receive`).
+        if (items === undefined) {
+          this.#itemsWaiting = true;
+          break;
+        }
+        this.#itemsIn.delete(id);
+        status &= ~OUT_OF_BAND_BIT;
+      }
       let value: unknown;
       try {
-        value = responses.take();
+        value = responses.take(items);
       } catch (err) {
         status = ResponseStatus.ERROR;
         value = err;
       }
       events.answer(this, id, status, value);
     }
+    if (n === 0) return 0;
     // Publish: the response slots and payload read above may be reused by the worker.
     responses.consume();
     if (this.link.workerWantsSpace()) this.link.wakeWorker();

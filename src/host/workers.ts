@@ -137,6 +137,10 @@ export class Workers {
       this.#startFailures = 0;
       return;
     }
+    if (message.type === "oob") {
+      lane.receive(message.id, message.items);
+      return;
+    }
     const cause = Object.assign(new Error(message.message), {
       name: message.name,
       stack: message.stack,

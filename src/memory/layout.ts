@@ -104,6 +104,12 @@ export const ABORT_TIMEOUT_BIT = 0x80000000;
 /** Total bytes of a control region. */
 export const REGION_BYTES = ABORT_RING_BYTES + ABORT_RING_COUNT * Uint32Array.BYTES_PER_ELEMENT;
 
+/**
+ * Set in `SLOT_META_U32` when the message has out-of-band items (see `out_of_band.ts`), which
+ * arrive through the runtime's message channel under the same call id.
+ */
+export const OUT_OF_BAND_BIT = 0x40000000;
+
 /** Response status codes, in `SLOT_META_U32` of a response. */
 export const ResponseStatus = {
   /** The value is the task's result. */

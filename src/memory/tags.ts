@@ -75,6 +75,8 @@ export const Tag = {
   VIEW: 24,
   /** u32 byte length, u32 max byte length, bytes: a resizable ArrayBuffer. One id. */
   RESIZABLE_ARRAYBUFFER: 25,
+  /** u32 index into the message's out-of-band items (a SharedArrayBuffer or a moved ArrayBuffer) */
+  OUT_OF_BAND: 28,
   /**
    * u32 length, u32 count, then (string key, value) pairs: an array with more holes than
    * elements, its present indices and extra properties as keys. One id.

@@ -17,12 +17,15 @@ let spare: unknown[] | undefined;
  * Decodes one value from `r`, advancing it past the value.
  * @throws {TypeError} When the bytes are not a valid encoding.
  */
-export function decodeValue(r: ByteReader): unknown {
+export function decodeValue(r: ByteReader, items: readonly object[] = NO_ITEMS): unknown {
   const refs = spare ?? [];
   spare = undefined;
+  const outer = outOfBand;
+  outOfBand = items;
   try {
     return decode(r, refs);
   } finally {
+    outOfBand = outer;
     // Emptying drops the decoded objects, so the table keeps nothing alive between calls.
     refs.length = 0;
     spare = refs;
@@ -83,6 +86,8 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
       return decodeArrayBuffer(r, refs, tag);
     case Tag.VIEW:
       return decodeView(r, refs);
+    case Tag.OUT_OF_BAND:
+      return decodeOutOfBand(r, refs);
     case Tag.DATE: {
       const out = new Date(r.f64());
       refs.push(out);
@@ -207,6 +212,20 @@ function decodeArrayBuffer(r: ByteReader, refs: unknown[], tag: number): ArrayBu
   return out;
 }
 
+const NO_ITEMS: readonly object[] = [];
+/** The out-of-band items of the message being decoded. */
+let outOfBand: readonly object[] = NO_ITEMS;
+
+function decodeOutOfBand(r: ByteReader, refs: unknown[]): object {
+  const index = r.u32();
+  const item = outOfBand[index];
+  if (item === undefined) {
+    throw new TypeError(`Cannot decode value: out-of-band item missing, received index ${index}`);
+  }
+  refs.push(item);
+  return item;
+}
+
 function decodeView(r: ByteReader, refs: unknown[]): ArrayBufferView {
   const kind = r.u8();
   const View = VIEW_CONSTRUCTORS[kind];
@@ -223,11 +242,18 @@ function decodeView(r: ByteReader, refs: unknown[]): ArrayBufferView {
     buffer = decode(r, refs);
   } else if (tag === Tag.ARRAYBUFFER || tag === Tag.RESIZABLE_ARRAYBUFFER) {
     buffer = decodeArrayBuffer(r, refs, tag);
+  } else if (tag === Tag.OUT_OF_BAND) {
+    buffer = decodeOutOfBand(r, refs);
   }
-  if (!(buffer instanceof ArrayBuffer)) throw badTag(tag, "for the buffer of a view");
+  if (
+    !(buffer instanceof ArrayBuffer) &&
+    !(typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer)
+  ) {
+    throw badTag(tag, "for the buffer of a view");
+  }
   const byteOffset = r.u32();
   const length = r.u32();
-  const out = new View(buffer, byteOffset, length);
+  const out = new View(buffer as ArrayBuffer, byteOffset, length);
   refs[id] = out;
   return out;
 }

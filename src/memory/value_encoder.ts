@@ -15,6 +15,7 @@
 
 import type { ByteWriter } from "./byte_writer.ts";
 import { errorClassNames } from "./error_classes.ts";
+import { isOutOfBand, type OutOfBand } from "./out_of_band.ts";
 import { ErrorFlag, Tag, ViewKind } from "./tags.ts";
 import { describe, keySegment, literal, Uncloneable, withSegment } from "./uncloneable.ts";
 import { Kind, kindOf, refusal } from "./value_kind.ts";
@@ -23,6 +24,8 @@ import { viewKindOf } from "./view_kinds.ts";
 /** What one encoding needs: the writer and the ids of the objects met so far. */
 interface EncodeState {
   w: ByteWriter;
+  /** Where out-of-band values go, or undefined where none may be sent. */
+  oob: OutOfBand | undefined;
   /** Object to id. Buffers met as the backing store of a `UINT8ARRAY` are entered too. */
   refs: Map<object, number>;
   /** The next id; ahead of `refs.size` when an id was taken without an entry (see encodeView). */
@@ -46,7 +49,12 @@ let spare: EncodeState | undefined;
  * @param root How the value is named in errors (`arg`, `result`).
  * @throws {TypeError} When the value, or anything inside it, cannot cross a thread boundary.
  */
-export function encodeValue(w: ByteWriter, value: unknown, root = "value"): void {
+export function encodeValue(
+  w: ByteWriter,
+  value: unknown,
+  root = "value",
+  oob?: OutOfBand,
+): void {
   if (typeof value !== "object" || value === null) {
     if (typeof value === "number") writeNumber(w, value);
     else if (typeof value === "string") writeString(w, value);
@@ -60,9 +68,10 @@ export function encodeValue(w: ByteWriter, value: unknown, root = "value"): void
     return;
   }
   // A getter inside `value` could itself send a value; it then gets a state of its own.
-  const st = spare ?? { w, refs: new Map(), next: 0 };
+  const st = spare ?? { w, oob, refs: new Map(), next: 0 };
   spare = undefined;
   st.w = w;
+  st.oob = oob;
   st.next = 0;
   try {
     encodeObject(st, value);
@@ -183,7 +192,17 @@ function encodeObject(st: EncodeState, value: object): void {
     encodeView(st, value);
     return;
   }
+  if (st.oob !== undefined && isOutOfBand(st.oob, value)) {
+    writeOutOfBand(st, value);
+    return;
+  }
   encodeBuiltIn(st, value, kindOf(value, proto));
+}
+
+function writeOutOfBand(st: EncodeState, value: object): void {
+  st.w.u8(Tag.OUT_OF_BAND);
+  st.w.u32(st.oob!.items.length);
+  st.oob!.items.push(value);
 }
 
 /** Writes (key, value) pairs for `keys[from..]`; the caller has written the count. */
@@ -308,17 +327,23 @@ function encodeView(st: EncodeState, view: ArrayBufferView): void {
   const buffer = view.buffer;
   const kind = viewKindOf(view);
   if (kind === -1) throw new Uncloneable(describe(view));
-  if (!(buffer instanceof ArrayBuffer)) {
+  const outOfBand = st.oob !== undefined && isOutOfBand(st.oob, buffer);
+  if (!outOfBand && !(buffer instanceof ArrayBuffer)) {
     throw new Uncloneable(
       `${describe(view)} over a SharedArrayBuffer`,
       "which is not supported yet",
     );
   }
-  if (kind === ViewKind.UINT8 && !st.refs.has(buffer) && !buffer.resizable) {
+  if (
+    !outOfBand && kind === ViewKind.UINT8 && !st.refs.has(buffer) &&
+    !(buffer as ArrayBuffer).resizable
+  ) {
     const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
     // A subclass (Node's Buffer) often sits in a shared 8 KiB pool; it sends only its own bytes.
     if (whole || Object.getPrototypeOf(view) !== Uint8Array.prototype) {
-      if (buffer.detached) throw new Uncloneable("a Uint8Array over a detached ArrayBuffer");
+      if ((buffer as ArrayBuffer).detached) {
+        throw new Uncloneable("a Uint8Array over a detached ArrayBuffer");
+      }
       w.u8(Tag.UINT8ARRAY);
       w.u32(view.byteLength);
       w.raw(view as Uint8Array);
@@ -337,7 +362,8 @@ function encodeView(st: EncodeState, view: ArrayBufferView): void {
     w.u32(seen);
   } else {
     st.refs.set(buffer, st.next++);
-    encodeArrayBuffer(w, buffer);
+    if (outOfBand) writeOutOfBand(st, buffer);
+    else encodeArrayBuffer(w, buffer as ArrayBuffer);
   }
   w.u32(view.byteOffset);
   w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);

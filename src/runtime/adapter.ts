@@ -7,8 +7,11 @@
 
 /** A worker thread as the host sees it. */
 export interface WorkerHandle {
-  /** Sends a control message (never call traffic: that goes through shared memory). */
-  postMessage(message: unknown): void;
+  /**
+   * Sends a control message or a call's out-of-band items (never call data itself: that goes
+   * through shared memory), moving the buffers in `transfer`.
+   */
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   /** Control messages from the worker. */
   onMessage(listener: (message: unknown) => void): void;
   /** An uncaught error that ended the worker. */
@@ -47,7 +50,7 @@ export interface SpawnOptions {
 
 /** The worker's channel back to the host, for control messages. */
 export interface ParentPort {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
 }
 

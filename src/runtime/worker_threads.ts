@@ -30,8 +30,8 @@ class ThreadHandle implements WorkerHandle {
     });
   }
 
-  postMessage(message: unknown): void {
-    this.#worker.postMessage(message);
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
+    this.#worker.postMessage(message, transfer);
   }
 
   onMessage(listener: (message: unknown) => void): void {
@@ -62,7 +62,7 @@ class ThreadHandle implements WorkerHandle {
 
 const port: ParentPort | undefined = parentPort
   ? {
-    postMessage: (message) => parentPort!.postMessage(message),
+    postMessage: (message, transfer) => parentPort!.postMessage(message, transfer),
     onMessage: (listener) => {
       parentPort!.on("message", listener);
     },

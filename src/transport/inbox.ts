@@ -81,7 +81,7 @@ export class Inbox {
    * by {@linkcode Inbox.consume}).
    * @throws {TypeError} When the bytes are not a valid encoding.
    */
-  take(): unknown {
+  take(items?: readonly object[]): unknown {
     const slot = this.#place.slotsBytes + (this.#read & SLOT_MASK) * SLOT_BYTES;
     const h = slot >> 2;
     const length = this.#u32[h + SLOT_LENGTH_U32];
@@ -94,7 +94,7 @@ export class Inbox {
       if (offset + length > this.#payload.length) this.#reattach();
       r.reset(this.#payload, this.#payloadView, offset);
     }
-    return decodeValue(r);
+    return decodeValue(r, items);
   }
 
   /** True when a published, not yet taken message carries call id `id`. */

@@ -16,6 +16,7 @@ import { encodeValue } from "../memory/codec.ts";
 import {
   INLINE_BYTES,
   INLINE_OFFSET,
+  OUT_OF_BAND_BIT,
   SLOT_BYTES,
   SLOT_COUNT,
   SLOT_HEADER_BYTES,
@@ -24,6 +25,7 @@ import {
   SLOT_META_U32,
   SLOT_OFFSET_U32,
 } from "../memory/layout.ts";
+import type { OutOfBand } from "../memory/out_of_band.ts";
 import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
 import { Tag } from "../memory/tags.ts";
 
@@ -126,9 +128,10 @@ export class Outbox {
    *   {@linkcode Outbox.snapshot} to keep the value's bytes and retry with `putEncoded`.
    * @throws {TypeError} When the value cannot cross. {RangeError} When it exceeds the max size.
    */
-  put(id: number, meta: number, value: unknown, root: string): boolean {
+  put(id: number, meta: number, value: unknown, root: string, oob?: OutOfBand): boolean {
+    if (oob !== undefined) oob.items.length = 0;
     if (!this.hasSlot()) {
-      this.#encodeScratch(value, root);
+      this.#encodeScratch(value, root, oob);
       return false;
     }
     const slot = this.#place.slotsBytes + (this.#write & SLOT_MASK) * SLOT_BYTES;
@@ -160,9 +163,13 @@ export class Outbox {
         return true;
       }
     }
-    const direct = this.#putDirect(slot, id, meta, value, root);
-    if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
-    this.#encodeScratch(value, root);
+    // Buffers to move must reach the codec, which sends them out of band.
+    if (oob?.transfer === undefined) {
+      const direct = this.#putDirect(slot, id, meta, value, root);
+      if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
+    }
+    this.#encodeScratch(value, root, oob);
+    if (oob !== undefined && oob.items.length > 0) meta |= OUT_OF_BAND_BIT;
     return this.#putBytes(slot, id, meta, this.#scratch.bytes, this.#scratch.length);
   }
 
@@ -170,8 +177,9 @@ export class Outbox {
    * Encodes `value` without writing it anywhere, for a message that must wait for space.
    * @throws {TypeError} When the value cannot cross.
    */
-  encode(value: unknown, root: string): Uint8Array {
-    this.#encodeScratch(value, root);
+  encode(value: unknown, root: string, oob?: OutOfBand): Uint8Array {
+    if (oob !== undefined) oob.items.length = 0;
+    this.#encodeScratch(value, root, oob);
     return this.snapshot();
   }
 
@@ -221,9 +229,9 @@ export class Outbox {
     return true;
   }
 
-  #encodeScratch(value: unknown, root: string): void {
+  #encodeScratch(value: unknown, root: string, oob?: OutOfBand): void {
     this.#scratch.reset();
-    encodeValue(this.#scratch, value, root);
+    encodeValue(this.#scratch, value, root, oob);
     const max = this.#arena.maxByteLength;
     if (this.#scratch.length > max) {
       throw new RangeError(

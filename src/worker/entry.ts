@@ -7,7 +7,12 @@
 
 import { runtime } from "../runtime/detect.ts";
 import { WorkerLink } from "../transport/link.ts";
-import { isWorkerInit, type WorkerInit, type WorkerMessage } from "./init.ts";
+import {
+  isWorkerInit,
+  type OutOfBandMessage,
+  type WorkerInit,
+  type WorkerMessage,
+} from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
 import { resolveTask } from "./registry.ts";
 
@@ -42,16 +47,24 @@ async function boot(): Promise<boolean> {
 }
 
 // A listening port keeps the worker's event loop alive while the loop is parked in
-// `Atomics.waitAsync`, which by itself does not (on any of the three runtimes).
-port.onMessage(() => {});
+// `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Messages that come
+// before the loop exists (the items of calls sent while this worker starts) wait for it.
+let loop: WorkerLoop | undefined;
+const early: OutOfBandMessage[] = [];
+port.onMessage((message) => {
+  if (loop === undefined) early.push(message as OutOfBandMessage);
+  else loop.onMessage(message as OutOfBandMessage);
+});
 
 if (await boot()) {
   const tasks = init.tasks.map(resolveTask);
-  const loop = new WorkerLoop(new WorkerLink(init.buffers), tasks, {
+  loop = new WorkerLoop(new WorkerLink(init.buffers), tasks, {
     spinMicroseconds: init.spinMicroseconds,
     parkMicroseconds: init.parkMicroseconds,
     gc: init.gcOnIdle ? runtime.gc : undefined,
+    post: (message, transfer) => port!.postMessage(message, transfer),
   }, () => {});
+  for (const message of early.splice(0)) loop.onMessage(message);
   post({ type: "ready" });
   loop.run();
 }

@@ -24,9 +24,17 @@ export interface WorkerInit {
   gcOnIdle: boolean;
 }
 
+/** A call's out-of-band items (`src/memory/out_of_band.ts`), in either direction. */
+export interface OutOfBandMessage {
+  type: "oob";
+  id: number;
+  items: object[];
+}
+
 /** Control messages from a worker. */
 export type WorkerMessage =
   | { type: "ready" }
+  | OutOfBandMessage
   | { type: "boot-error"; name: string; message: string; stack: string; module: string };
 
 /** True when `data` is the spawn data of a weft worker. */

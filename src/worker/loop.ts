@@ -16,9 +16,12 @@
  * @module
  */
 
-import { ResponseStatus, WorkerState } from "../memory/layout.ts";
+import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
+import { type OutOfBand, transferList } from "../memory/out_of_band.ts";
 import type { WorkerLink } from "../transport/link.ts";
+import type { OutOfBandMessage } from "./init.ts";
 import type { TaskEntry } from "./registry.ts";
+import { TransferResult } from "./transfer_result.ts";
 import { abortReason, type AbortSource, CallContext } from "./task_context.ts";
 
 /** Idle tuning of a worker. */
@@ -29,6 +32,8 @@ export interface WorkerLoopOptions {
   parkMicroseconds: number;
   /** A garbage collection to run when going idle, if any. */
   gc: (() => void) | undefined;
+  /** Sends a message to the host, moving the buffers in `transfer`. */
+  post: (message: OutOfBandMessage, transfer: ArrayBuffer[]) => void;
 }
 
 /** Answers per group published while a batch is still being served (a power of two). */
@@ -61,6 +66,12 @@ export class WorkerLoop implements AbortSource {
   /** Calls the host gave up on (true: by timeout) that are still pending or running here. */
   readonly #abandoned = new Map<number, boolean>();
   readonly #controllers = new Map<number, AbortController>();
+  /** Out-of-band items that arrived from the host, by call id. */
+  readonly #itemsIn = new Map<number, object[]>();
+  /** Set while the next request waits for its out-of-band items. */
+  #itemsWaiting = false;
+  /** Reused for every answer: the out-of-band items its encoding collects. */
+  readonly #oob: OutOfBand = { transfer: undefined, items: [] };
   readonly #onAbort = (id: number, timedOut: boolean) => this.#abortNotice(id, timedOut);
   readonly #run = () => this.run();
   readonly #flush = () => {
@@ -99,10 +110,11 @@ export class WorkerLoop implements AbortSource {
       link.publish(served > 0);
       if (served > 0) {
         this.#workedSinceGc = true;
-        if (this.#asyncPending > 0) break;
+        if (this.#asyncPending > 0 || this.#itemsWaiting) break;
         continue;
       }
-      if (this.#asyncPending > 0) break;
+      // Pending promises and awaited messages need the event loop: never block it then.
+      if (this.#asyncPending > 0 || this.#itemsWaiting) break;
       if (this.#spin()) continue;
       if (this.#block()) continue;
       if (this.#workedSinceGc && this.#options.gc) {
@@ -122,7 +134,7 @@ export class WorkerLoop implements AbortSource {
 
   /** True when there is something to do now. Called last before parking. */
   #hasWork(): boolean {
-    if (this.#link.requests.available() > 0) {
+    if (this.#link.requests.available() > 0 && !this.#itemsWaiting) {
       if (this.#canAnswer()) return true;
       // Calls wait but the answer slots are full: ask the host to ring once it has read answers,
       // then look again. The flag is stored before the re-read, and the host reads it after it
@@ -143,7 +155,7 @@ export class WorkerLoop implements AbortSource {
     do {
       for (let i = 0; i < 64; i++) {
         if (this.#link.bell() !== bell) return true;
-        if (requests.available() > 0 && this.#canAnswer()) return true;
+        if (requests.available() > 0 && !this.#itemsWaiting && this.#canAnswer()) return true;
       }
     } while (performance.now() < deadline);
     return false;
@@ -170,6 +182,16 @@ export class WorkerLoop implements AbortSource {
       return;
     }
     link.waitBellAsync(bell, this.#run);
+  }
+
+  /** A message from the host: the out-of-band items of call `id`. */
+  onMessage(message: OutOfBandMessage): void {
+    if (message?.type !== "oob") return;
+    this.#itemsIn.set(message.id, message.items);
+    if (this.#itemsWaiting) {
+      this.#itemsWaiting = false;
+      queueMicrotask(this.#run);
+    }
   }
 
   /** AbortSource: reads new notices; true when call `id` was given up on. */
@@ -229,10 +251,21 @@ export class WorkerLoop implements AbortSource {
       }
       requests.peek();
       const id = requests.id;
-      const task = this.#tasks[requests.meta];
+      let items: object[] | undefined;
+      if ((requests.meta & OUT_OF_BAND_BIT) !== 0) {
+        items = this.#itemsIn.get(id);
+        // The items were posted before the call was published, but messages arrive through the
+        // event loop: leave the call in its slot and come back when they are here.
+        if (items === undefined) {
+          this.#itemsWaiting = true;
+          break;
+        }
+        this.#itemsIn.delete(id);
+      }
+      const task = this.#tasks[requests.meta & ~OUT_OF_BAND_BIT];
       let arg: unknown;
       try {
-        arg = requests.take();
+        arg = requests.take(items);
       } catch (err) {
         requests.consume();
         this.#respond(id, ResponseStatus.ERROR, err);
@@ -304,15 +337,24 @@ export class WorkerLoop implements AbortSource {
   #respond(id: number, status: number, value: unknown): void {
     const responses = this.#link.responses;
     const root = status === ResponseStatus.OK ? "result" : "error";
+    const oob = this.#oob;
+    oob.transfer = undefined;
+    if (value instanceof TransferResult) {
+      oob.transfer = value.list;
+      value = value.value;
+    }
     try {
       if (this.#backlog.length > 0) {
-        this.#keep(id, status, responses.encode(value, root));
-      } else if (responses.put(id, status, value, root)) {
+        const bytes = responses.encode(value, root, oob);
+        this.#keep(id, this.#sendItems(id, status), bytes);
+      } else if (responses.put(id, status, value, root, oob)) {
+        this.#sendItems(id, status);
         // Publish each answer at once (one store; the bell is rung per group): a host that is
         // checking sees it now, and an answer written just before the worker dies is not lost.
         responses.publish();
       } else {
-        this.#keep(id, status, responses.snapshot());
+        const bytes = responses.snapshot();
+        this.#keep(id, this.#sendItems(id, status), bytes);
       }
     } catch (err) {
       // The value cannot cross (or is too large). A result fails its call with that error; an
@@ -322,6 +364,20 @@ export class WorkerLoop implements AbortSource {
         : new Error(String((value as Error)?.message ?? value));
       this.#respond(id, ResponseStatus.ERROR, next);
     }
+  }
+
+  /**
+   * Posts the answer's out-of-band items, if it has any, before the answer is published.
+   * @returns `status`, with the out-of-band bit when items were sent.
+   */
+  #sendItems(id: number, status: number): number {
+    const items = this.#oob.items;
+    this.#oob.transfer = undefined;
+    if (items.length === 0) return status;
+    const sent = items.slice();
+    items.length = 0;
+    this.#options.post({ type: "oob", id, items: sent }, transferList(sent));
+    return status | OUT_OF_BAND_BIT;
   }
 
   #keep(id: number, status: number, bytes: Uint8Array): void {
