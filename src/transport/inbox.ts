@@ -11,6 +11,7 @@
 
 import { ByteReader } from "../memory/byte_reader.ts";
 import { decodeValue } from "../memory/codec.ts";
+import { fixedBytes } from "../memory/region.ts";
 import {
   INLINE_OFFSET,
   SLOT_BYTES,
@@ -55,8 +56,8 @@ export class Inbox {
     this.#dv = new DataView(region);
     this.#place = place;
     this.#payloadBuffer = payload;
-    this.#payload = new Uint8Array(payload);
-    this.#payloadView = new DataView(payload);
+    this.#payload = fixedBytes(payload);
+    this.#payloadView = new DataView(payload, 0, payload.byteLength);
   }
 
   /** Messages consumed so far. */
@@ -126,7 +127,7 @@ export class Inbox {
 
   /** The producer grew the payload buffer; make views that cover the new length. */
   #reattach(): void {
-    this.#payload = new Uint8Array(this.#payloadBuffer);
-    this.#payloadView = new DataView(this.#payloadBuffer);
+    this.#payload = fixedBytes(this.#payloadBuffer);
+    this.#payloadView = new DataView(this.#payloadBuffer, 0, this.#payloadBuffer.byteLength);
   }
 }

@@ -27,6 +27,7 @@ import {
 } from "../memory/layout.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
+import { fixedBytes } from "../memory/region.ts";
 import { Tag } from "../memory/tags.ts";
 
 const encoder = new TextEncoder();
@@ -55,8 +56,9 @@ export class Outbox {
   readonly #dv: DataView;
   readonly #place: MailboxPlace;
   readonly #arena: PayloadArena;
-  readonly #payload: Uint8Array;
-  readonly #payloadView: DataView;
+  readonly #payloadBuffer: SharedArrayBuffer;
+  #payload: Uint8Array;
+  #payloadView: DataView;
   readonly #scratch = new ByteWriter();
   /** Messages written so far (the next message number). */
   #write = 0;
@@ -76,9 +78,9 @@ export class Outbox {
     this.#dv = new DataView(region);
     this.#place = place;
     this.#arena = new PayloadArena(payload);
-    // Length-tracking views: they follow the buffer as the arena grows it.
-    this.#payload = new Uint8Array(payload);
-    this.#payloadView = new DataView(payload);
+    this.#payloadBuffer = payload;
+    this.#payload = fixedBytes(payload);
+    this.#payloadView = new DataView(payload, 0, payload.byteLength);
   }
 
   /** Messages written but not yet consumed, as far as this side has seen. */
@@ -330,6 +332,11 @@ export class Outbox {
     if (at === NO_SPACE) {
       this.refresh();
       at = this.#arena.alloc(n, this.#write);
+    }
+    // The arena may have grown the buffer: fixed views must be made again to reach the new end.
+    if (this.#payload.length !== this.#payloadBuffer.byteLength) {
+      this.#payload = fixedBytes(this.#payloadBuffer);
+      this.#payloadView = new DataView(this.#payloadBuffer, 0, this.#payloadBuffer.byteLength);
     }
     return at;
   }
