@@ -157,8 +157,9 @@ export class Lane {
     // it lands, until the lane is empty or the budget is spent.
     while (this.#spin(deadline)) {
       found = true;
-      this.#drain();
-      if (this.#inFlight === 0) break;
+      // No progress means the next answer waits for its out-of-band items, which only the
+      // event loop can deliver: stop checking (`receive` drains when they come).
+      if (this.#drain() === 0 || this.#inFlight === 0) break;
     }
     if (found) {
       this.#misses = 0;

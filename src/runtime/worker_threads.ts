@@ -55,7 +55,12 @@ class ThreadHandle implements WorkerHandle {
   }
 
   async terminate(): Promise<void> {
-    if (!this.#exited) await this.#worker.terminate();
+    // An unref'd worker does not hold the event loop open: without this, a process whose only
+    // work left is awaiting the worker's end could exit first, leaving that promise pending.
+    if (!this.#exited) {
+      this.#worker.ref();
+      await this.#worker.terminate();
+    }
     await this.#gone;
   }
 }
