@@ -2,8 +2,9 @@
  * The heart of a pool on the host: takes calls, writes them to lanes, batches the publication of
  * everything written in one tick into one wake-up per worker, queues what finds no space, and
  * settles each call exactly once (see `call_table.ts`). Timeouts, aborts and worker deaths are
- * handled here too, so every path that settles a call is in one file; starting and replacing
- * workers is in `workers.ts`.
+ * handled here too: the file runs past 400 lines on purpose, so that every path that settles a
+ * call can be read and checked in one place. Starting and replacing workers is in `workers.ts`,
+ * the queue in `call_queue.ts`.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { encodeValue } from "../memory/codec.ts";
 import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
 import { detachMoved, type OutOfBand } from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
+import { CallQueue } from "./call_queue.ts";
 import { CallTable, isSettled, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
@@ -46,9 +48,7 @@ export class Dispatcher implements LaneEvents {
   readonly #table = new CallTable();
   readonly #workers: Workers;
   readonly #config: DispatcherConfig;
-  #queue: PendingCall[] = [];
-  #queueIds: number[] = [];
-  #queueHead = 0;
+  readonly #queue = new CallQueue();
   #next = 0;
   #dirty: Lane[] = [];
   #flushScheduled = false;
@@ -73,7 +73,7 @@ export class Dispatcher implements LaneEvents {
 
   /** Counters of the pool. */
   stats(): PoolStats {
-    const queued = this.#queue.length - this.#queueHead;
+    const queued = this.#queue.size;
     return {
       threads: this.#workers.lanes.filter((lane) => lane.alive).length,
       queued,
@@ -125,7 +125,7 @@ export class Dispatcher implements LaneEvents {
     const oob = this.#oob;
     oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
     try {
-      const lane = this.#queue.length === this.#queueHead ? this.#pickLane() : undefined;
+      const lane = this.#queue.size === 0 ? this.#pickLane() : undefined;
       if (lane !== undefined) {
         const seq = lane.nextSeq;
         if (lane.put(id, task, arg, oob)) {
@@ -192,9 +192,7 @@ export class Dispatcher implements LaneEvents {
       "Cannot finish call: the pool was shut down while the call was pending",
     );
     for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
-    this.#queue = [];
-    this.#queueIds = [];
-    this.#queueHead = 0;
+    this.#queue.clear();
     this.#stopping = this.#workers.stopAll();
     return this.#stopping;
   }
@@ -242,11 +240,7 @@ export class Dispatcher implements LaneEvents {
     }
     // Calls the dead worker never took go first, in the order they were made.
     requeue.sort((a, b) => (a.call.seq - b.call.seq) | 0);
-    const queue = this.#queue.slice(this.#queueHead);
-    const ids = this.#queueIds.slice(this.#queueHead);
-    this.#queue = [...requeue.map((r) => r.call), ...queue];
-    this.#queueIds = [...requeue.map((r) => r.id), ...ids];
-    this.#queueHead = 0;
+    this.#queue.pushFront(requeue);
     for (const r of requeue) {
       r.call.lane = -1;
       r.call.bytes = r.bytes;
@@ -257,14 +251,12 @@ export class Dispatcher implements LaneEvents {
   broken(reason: Error): void {
     this.#closed = reason;
     for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
-    this.#queue = [];
-    this.#queueIds = [];
-    this.#queueHead = 0;
+    this.#queue.clear();
   }
 
   /** Workers: lanes changed (a worker was replaced): queued calls may go out. */
   lanesChanged(): void {
-    if (this.#queue.length > this.#queueHead) {
+    if (this.#queue.size > 0) {
       for (const lane of this.#workers.lanes) lane.wantSpace(true);
       this.#pump();
     }
@@ -336,26 +328,24 @@ export class Dispatcher implements LaneEvents {
   }
 
   #enqueue(id: number, call: PendingCall, bytes: Uint8Array): void {
-    const queued = this.#queue.length - this.#queueHead;
+    const queued = this.#queue.size;
     if (queued >= this.#config.maxQueue) {
       throw new QueueFullError(
         `Cannot queue call: ${queued} calls already wait, the pool's maxQueue, received one more`,
       );
     }
     call.bytes = bytes;
-    this.#queue.push(call);
-    this.#queueIds.push(id);
+    this.#queue.push(id, call);
     for (const lane of this.#workers.lanes) lane.wantSpace(true);
   }
 
   /** Moves queued calls, in order, into lanes with space. */
   #pump(): void {
     const queue = this.#queue;
-    while (this.#queueHead < queue.length) {
-      const call = queue[this.#queueHead];
-      const id = this.#queueIds[this.#queueHead];
+    for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
+      const id = queue.peekId();
       if (this.#table.get(id) !== call || isSettled(call)) {
-        this.#queueHead++;
+        queue.shift();
         continue;
       }
       const lane = this.#pickLane();
@@ -367,21 +357,16 @@ export class Dispatcher implements LaneEvents {
         placed = lane.putEncoded(id, meta, call.bytes!);
       } catch (err) {
         // Too large for the payload buffer: this call fails, the queue moves on.
-        this.#queueHead++;
+        queue.shift();
         this.#end(id, false, err);
         continue;
       }
       if (!placed) break;
       if (call.items !== undefined) lane.send(id, call.items);
-      this.#queueHead++;
+      queue.shift();
       this.#dispatched(id, call, lane, seq);
     }
-    if (this.#queueHead === queue.length) {
-      this.#queue = [];
-      this.#queueIds = [];
-      this.#queueHead = 0;
-      for (const lane of this.#workers.lanes) lane.wantSpace(false);
-    }
+    if (queue.size === 0) { for (const lane of this.#workers.lanes) lane.wantSpace(false); }
   }
 
   #settle(call: PendingCall, ok: boolean, value: unknown): void {
@@ -440,11 +425,7 @@ export class Dispatcher implements LaneEvents {
     if (this.#table.get(id) !== call || isSettled(call)) return;
     const reason = call.signal!.reason;
     if (call.lane === -1) {
-      const at = this.#queue.indexOf(call, this.#queueHead);
-      if (at >= 0) {
-        this.#queue.splice(at, 1);
-        this.#queueIds.splice(at, 1);
-      }
+      this.#queue.remove(call);
       this.#end(id, false, reason);
       return;
     }

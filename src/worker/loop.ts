@@ -22,7 +22,8 @@ import type { WorkerLink } from "../transport/link.ts";
 import type { OutOfBandMessage } from "./init.ts";
 import type { TaskEntry } from "./registry.ts";
 import { TransferResult } from "./transfer_result.ts";
-import { abortReason, type AbortSource, CallContext } from "./task_context.ts";
+import { CallAborts } from "./call_aborts.ts";
+import { CallContext } from "./task_context.ts";
 
 /** Idle tuning of a worker. */
 export interface WorkerLoopOptions {
@@ -46,7 +47,7 @@ interface Backlog {
 }
 
 /** Runs the tasks that arrive on one link until the host stops it. */
-export class WorkerLoop implements AbortSource {
+export class WorkerLoop {
   readonly #link: WorkerLink;
   readonly #tasks: readonly (TaskEntry | Error)[];
   readonly #options: WorkerLoopOptions;
@@ -59,20 +60,13 @@ export class WorkerLoop implements AbortSource {
   #wantsSpace = false;
   /** The host's read count when held answers last failed to fit. */
   #backlogMark = -1;
-  /** Call running synchronously right now, or -1. */
-  #current = -1;
-  /** Async calls started and not yet settled. */
-  readonly #running = new Set<number>();
-  /** Calls the host gave up on (true: by timeout) that are still pending or running here. */
-  readonly #abandoned = new Map<number, boolean>();
-  readonly #controllers = new Map<number, AbortController>();
   /** Out-of-band items that arrived from the host, by call id. */
   readonly #itemsIn = new Map<number, object[]>();
   /** Set while the next request waits for its out-of-band items. */
   #itemsWaiting = false;
   /** Reused for every answer: the out-of-band items its encoding collects. */
   readonly #oob: OutOfBand = { transfer: undefined, items: [] };
-  readonly #onAbort = (id: number, timedOut: boolean) => this.#abortNotice(id, timedOut);
+  readonly #aborts: CallAborts;
   readonly #run = () => this.run();
   readonly #flush = () => {
     this.#flushScheduled = false;
@@ -93,6 +87,7 @@ export class WorkerLoop implements AbortSource {
     onStop: () => void,
   ) {
     this.#link = link;
+    this.#aborts = new CallAborts(link);
     this.#tasks = tasks;
     this.#options = options;
     this.#onStop = onStop;
@@ -104,7 +99,7 @@ export class WorkerLoop implements AbortSource {
     link.setState(WorkerState.RUNNING);
     for (;;) {
       if (link.stopping()) return this.#stop();
-      link.aborts.poll(this.#onAbort);
+      this.#aborts.poll();
       const served = this.#serve();
       this.#drainBacklog();
       link.publish(served > 0);
@@ -194,43 +189,6 @@ export class WorkerLoop implements AbortSource {
     }
   }
 
-  /** AbortSource: reads new notices; true when call `id` was given up on. */
-  isAborted(id: number): boolean {
-    this.#link.aborts.poll(this.#onAbort);
-    return this.#abandoned.has(id);
-  }
-
-  /** AbortSource: the signal of call `id`. */
-  signalFor(id: number): AbortSignal {
-    const controller = new AbortController();
-    this.#link.aborts.poll(this.#onAbort);
-    const timedOut = this.#abandoned.get(id);
-    if (timedOut !== undefined) controller.abort(abortReason(timedOut));
-    else this.#controllers.set(id, controller);
-    return controller.signal;
-  }
-
-  /**
-   * A notice that the host gave up on call `id`. Ids are reused once a call settles, and the host
-   * reuses an abandoned call's id only after this loop has read its notice, so a notice about a
-   * call that is neither running nor waiting in the mailbox concerns a call that already ended.
-   */
-  #abortNotice(id: number, timedOut: boolean): void {
-    if (id !== this.#current && !this.#running.has(id) && !this.#link.requests.holds(id)) return;
-    this.#abandoned.set(id, timedOut);
-    const controller = this.#controllers.get(id);
-    if (controller !== undefined) {
-      this.#controllers.delete(id);
-      controller.abort(abortReason(timedOut));
-    }
-  }
-
-  /** Forgets the per-call abort state of a call that has ended. */
-  #ended(id: number): void {
-    if (this.#abandoned.size > 0) this.#abandoned.delete(id);
-    if (this.#controllers.size > 0) this.#controllers.delete(id);
-  }
-
   #stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -275,8 +233,8 @@ export class WorkerLoop implements AbortSource {
       // Publish the read count per request: the host counts a call as started from here.
       requests.consume();
       served++;
-      if (this.#abandoned.has(id)) {
-        this.#ended(id);
+      if (this.#aborts.abandoned(id)) {
+        this.#aborts.ended(id);
         this.#respond(id, ResponseStatus.SKIPPED, undefined);
       } else {
         this.#start(id, task, arg);
@@ -295,37 +253,37 @@ export class WorkerLoop implements AbortSource {
     }
     let result: unknown;
     const f = task.f as (arg: unknown, ctx?: CallContext) => unknown;
-    this.#current = id;
+    this.#aborts.current = id;
     try {
       // A context costs an allocation: only functions that declare a second parameter get one.
-      result = f.length >= 2 ? f(arg, new CallContext(id, this)) : f(arg);
+      result = f.length >= 2 ? f(arg, new CallContext(id, this.#aborts)) : f(arg);
     } catch (err) {
-      this.#current = -1;
-      this.#ended(id);
+      this.#aborts.current = -1;
+      this.#aborts.ended(id);
       this.#respond(id, ResponseStatus.ERROR, err);
       return;
     }
-    this.#current = -1;
+    this.#aborts.current = -1;
     if (
       (typeof result === "object" || typeof result === "function") && result !== null &&
       typeof (result as PromiseLike<unknown>).then === "function"
     ) {
       this.#asyncPending++;
-      this.#running.add(id);
+      this.#aborts.running.add(id);
       (result as PromiseLike<unknown>).then(
         (value) => this.#settled(id, ResponseStatus.OK, value),
         (err) => this.#settled(id, ResponseStatus.ERROR, err),
       );
       return;
     }
-    this.#ended(id);
+    this.#aborts.ended(id);
     this.#respond(id, ResponseStatus.OK, result);
   }
 
   #settled(id: number, status: number, value: unknown): void {
     this.#asyncPending--;
-    this.#running.delete(id);
-    this.#ended(id);
+    this.#aborts.running.delete(id);
+    this.#aborts.ended(id);
     this.#respond(id, status, value);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
