@@ -124,6 +124,7 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
       failed: 0,
       respawns: 0,
       lostWakeups: 0,
+      batches: 0,
     }),
     [Symbol.asyncDispose]: done,
   };

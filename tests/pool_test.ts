@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { availableParallelism } from "node:os";
 import { after, describe, it } from "node:test";
 import { createPool, PoolClosedError, WorkerStartError } from "../mod.ts";
 import {
@@ -49,6 +50,13 @@ describe("a pool", () => {
     const calls = Array.from({ length: 3000 }, (_, i) => pool.call.add([i, i]));
     const results = await Promise.all(calls);
     results.forEach((value, i) => assert.equal(value, 2 * i));
+  });
+
+  it("publishes the calls of one tick together, with one wake-up per worker", async () => {
+    const before = pool.stats().batches;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => pool.call.add([i, 1])));
+    // Ten calls round-robin over two workers: one publication for each.
+    assert.equal(pool.stats().batches - before, 2);
   });
 
   it("spreads calls over the workers round-robin", async () => {
@@ -247,6 +255,16 @@ describe("task discovery", () => {
 });
 
 describe("options", () => {
+  it("defaults threads to the available parallelism minus one, at least one", async () => {
+    const pool = createPool()({ add });
+    try {
+      assert.equal(pool.stats().threads, Math.max(1, availableParallelism() - 1));
+      assert.equal(await pool.call.add([1, 1]), 2);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
   it("rejects bad thread counts with a RangeError naming the value", () => {
     assert.throws(
       () => createPool({ threads: 0 }),

@@ -41,6 +41,8 @@ export interface PoolStats {
   respawns: number;
   /** Host waits that ended by their safety timeout and found answers (lost wake-ups). */
   lostWakeups: number;
+  /** Groups of calls published to workers (each with at most one wake-up). */
+  batches: number;
 }
 
 /** Routes calls to workers and settles them. */
@@ -59,6 +61,8 @@ export class Dispatcher implements LaneEvents {
   /** Calls not yet settled. */
   #live = 0;
   #completed = 0;
+  /** Batches published by workers that have since been replaced. */
+  #batchesBefore = 0;
   #failed = 0;
   readonly #scratch = new ByteWriter();
   /** Reused for every call: the out-of-band items its encoding collects. */
@@ -82,6 +86,7 @@ export class Dispatcher implements LaneEvents {
       failed: this.#failed,
       respawns: this.#workers.respawns,
       lostWakeups: this.#workers.lanes.reduce((sum, lane) => sum + lane.lostWakeups, 0),
+      batches: this.#batchesBefore + this.#workers.lanes.reduce((sum, l) => sum + l.batches, 0),
     };
   }
 
@@ -221,6 +226,7 @@ export class Dispatcher implements LaneEvents {
 
   /** Workers: a worker died (or was killed); `started` tells which of its calls had begun. */
   laneDied(lane: Lane, reason: Error): void {
+    this.#batchesBefore += lane.batches;
     const salvaged = new Map<number, Uint8Array>();
     for (const message of lane.salvage()) salvaged.set(message.id, message.bytes);
     const requeue: { id: number; call: PendingCall; bytes: Uint8Array }[] = [];

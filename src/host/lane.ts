@@ -56,6 +56,8 @@ export class Lane {
   #itemsWaiting = false;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
+  /** Publications of calls: each is one store and at most one wake-up of the worker. */
+  batches = 0;
   /** Set while the lane waits in the pool's list of lanes to publish this tick. */
   dirty = false;
   /** Set once the worker has imported its modules and entered its loop. */
@@ -133,11 +135,13 @@ export class Lane {
 
   /** Publishes the calls written so far without waiting (a long batch is still being written). */
   publishEarly(): void {
+    this.batches++;
     this.link.publish();
   }
 
   /** Publishes the calls written since the last publish, wakes the worker, and waits. */
   publish(): void {
+    this.batches++;
     this.link.publish();
     if (this.#spinMs > 0 && !this.#waiting) {
       if (this.#skip > 0) this.#skip--;
