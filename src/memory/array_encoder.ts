@@ -1,0 +1,121 @@
+/**
+ * Encodes arrays: dense ones as an `ARRAY` of elements, ones with a few holes as an `ARRAY` with
+ * `HOLE` markers, mostly-hole ones as a `SPARSE_ARRAY` of their present indices; extra (non-index)
+ * properties follow as fields.
+ *
+ * @module
+ */
+
+import type { EncodeChild, EncodeState } from "./encode_state.ts";
+import { encodeFields } from "./field_encoder.ts";
+import { writeNumber, writeString } from "./primitive_encoder.ts";
+import { Tag } from "./tags.ts";
+import { keySegment, withSegment } from "./uncloneable.ts";
+
+/** The index a key names in an array of length `n`, or -1 when it is not an index below `n`. */
+function indexOf(key: string, n: number): number {
+  const index = Number(key);
+  return Number.isInteger(index) && index >= 0 && index < n && String(index) === key ? index : -1;
+}
+
+/**
+ * Arrays up to this length are checked for holes and extra properties with `Object.keys`, which
+ * costs about as much per element as encoding a number; longer ones are scanned for holes with a
+ * plain loop and go through `Object.keys` only when they have one.
+ */
+const ARRAY_KEY_SCAN_MAX_LENGTH = 256;
+
+/** True when `arr` has a hole; stops at the first one. */
+function hasHole(arr: unknown[]): boolean {
+  for (let i = 0; i < arr.length; i++) {
+    if (arr[i] === undefined && !(i in arr)) return true;
+  }
+  return false;
+}
+
+/** Encodes `arr`, whose id the caller has taken; `encode` encodes each element and field. */
+export function encodeArray(st: EncodeState, arr: unknown[], encode: EncodeChild): void {
+  const w = st.w;
+  const n = arr.length;
+  if (n > ARRAY_KEY_SCAN_MAX_LENGTH && !hasHole(arr)) {
+    // The fast path for long dense arrays. Extra properties on such an array are not sent: only
+    // `Object.keys` could find them, at the cost of a string per element.
+    w.u8(Tag.ARRAY);
+    w.u32(n);
+    encodeElements(st, arr, n, encode);
+    w.u32(0);
+    return;
+  }
+  // Object.keys lists the present indices in order, then the other keys: it is how holes and
+  // extra properties (`index` and `input` on a RegExp match) are found. A dense array without
+  // extras has exactly the keys "0".."n-1", which the first test below recognises.
+  const keys = Object.keys(arr);
+  let present = n;
+  if (keys.length !== n || (n > 0 && keys[n - 1] !== String(n - 1))) {
+    present = 0;
+    while (present < keys.length && indexOf(keys[present], n) !== -1) present++;
+  }
+  if (present * 2 < n) {
+    encodeSparseArray(st, arr, keys, encode);
+    return;
+  }
+  w.u8(Tag.ARRAY);
+  w.u32(n);
+  if (present === n) {
+    encodeElements(st, arr, n, encode);
+  } else {
+    let i = 0;
+    try {
+      for (let next = 0; i < n; i++) {
+        if (next < present && indexOf(keys[next], n) === i) {
+          next++;
+          encode(st, arr[i]);
+        } else {
+          w.u8(Tag.HOLE);
+        }
+      }
+    } catch (err) {
+      throw withSegment(err, `[${i}]`);
+    }
+  }
+  w.u32(keys.length - present);
+  encodeFields(st, arr, keys, present, encode);
+}
+
+/** Encodes `arr[0..n)`, none of which is a hole. */
+function encodeElements(st: EncodeState, arr: unknown[], n: number, encode: EncodeChild): void {
+  const w = st.w;
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const item = arr[i];
+      if (typeof item === "number") writeNumber(w, item);
+      else encode(st, item);
+    }
+  } catch (err) {
+    throw withSegment(err, `[${i}]`);
+  }
+}
+
+/** Mostly holes: only the present indices (and extra properties) are sent, as keys. */
+function encodeSparseArray(
+  st: EncodeState,
+  arr: unknown[],
+  keys: string[],
+  encode: EncodeChild,
+): void {
+  const w = st.w;
+  w.u8(Tag.SPARSE_ARRAY);
+  w.u32(arr.length);
+  w.u32(keys.length);
+  let i = 0;
+  try {
+    for (; i < keys.length; i++) {
+      writeString(w, keys[i]);
+      encode(st, (arr as unknown as Record<string, unknown>)[keys[i]]);
+    }
+  } catch (err) {
+    const index = indexOf(keys[i], arr.length);
+    throw withSegment(err, index === -1 ? keySegment(keys[i]) : `[${index}]`);
+  }
+}

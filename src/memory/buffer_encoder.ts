@@ -1,0 +1,84 @@
+/**
+ * Encodes binary data: `ArrayBuffer`s (`ARRAYBUFFER`, `RESIZABLE_ARRAYBUFFER`), typed arrays and
+ * `DataView`s (`VIEW` over a buffer, or a `UINT8ARRAY` copy of just the bytes), and the
+ * `OUT_OF_BAND` reference for a buffer that travels beside the bytes (a `SharedArrayBuffer`, or an
+ * `ArrayBuffer` the caller moves; see `out_of_band.ts`).
+ *
+ * @module
+ */
+
+import type { ByteWriter } from "./byte_writer.ts";
+import type { EncodeState } from "./encode_state.ts";
+import { isOutOfBand } from "./out_of_band.ts";
+import { Tag, ViewKind } from "./tags.ts";
+import { describe, Uncloneable } from "./uncloneable.ts";
+import { viewKindOf } from "./view_kinds.ts";
+
+/** Sends `value` out of band: the tag carries its index among `st.oob.items`. */
+export function writeOutOfBand(st: EncodeState, value: object): void {
+  st.w.u8(Tag.OUT_OF_BAND);
+  st.w.u32(st.oob!.items.length);
+  st.oob!.items.push(value);
+}
+
+/** Encodes a typed array or `DataView`, whose id the caller has taken, and its buffer. */
+export function encodeView(st: EncodeState, view: ArrayBufferView): void {
+  const w = st.w;
+  const buffer = view.buffer;
+  const kind = viewKindOf(view);
+  if (kind === -1) throw new Uncloneable(describe(view));
+  const outOfBand = st.oob !== undefined && isOutOfBand(st.oob, buffer);
+  if (!outOfBand && !(buffer instanceof ArrayBuffer)) {
+    throw new Uncloneable(
+      `${describe(view)} over a SharedArrayBuffer`,
+      "which is not supported yet",
+    );
+  }
+  if (
+    !outOfBand && kind === ViewKind.UINT8 && !st.refs.has(buffer) &&
+    !(buffer as ArrayBuffer).resizable
+  ) {
+    const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
+    // A subclass (Node's Buffer) often sits in a shared 8 KiB pool; it sends only its own bytes.
+    if (whole || Object.getPrototypeOf(view) !== Uint8Array.prototype) {
+      if ((buffer as ArrayBuffer).detached) {
+        throw new Uncloneable("a Uint8Array over a detached ArrayBuffer");
+      }
+      w.u8(Tag.UINT8ARRAY);
+      w.u32(view.byteLength);
+      w.raw(view as Uint8Array);
+      // The buffer's id is taken either way, as the decoder counts; it is entered only when the
+      // copy is the whole buffer, so that other views of a pool buffer do not point at this copy.
+      if (whole) st.refs.set(buffer, st.next);
+      st.next++;
+      return;
+    }
+  }
+  w.u8(Tag.VIEW);
+  w.u8(kind);
+  const seen = st.refs.get(buffer);
+  if (seen !== undefined) {
+    w.u8(Tag.REF);
+    w.u32(seen);
+  } else {
+    st.refs.set(buffer, st.next++);
+    if (outOfBand) writeOutOfBand(st, buffer);
+    else encodeArrayBuffer(w, buffer as ArrayBuffer);
+  }
+  w.u32(view.byteOffset);
+  w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
+}
+
+/** Copies an `ArrayBuffer` (resizable ones keep their maximum length) into the bytes. */
+export function encodeArrayBuffer(w: ByteWriter, buffer: ArrayBuffer): void {
+  if (buffer.detached) throw new Uncloneable("a detached ArrayBuffer");
+  if (buffer.resizable) {
+    w.u8(Tag.RESIZABLE_ARRAYBUFFER);
+    w.u32(buffer.byteLength);
+    w.u32(buffer.maxByteLength);
+  } else {
+    w.u8(Tag.ARRAYBUFFER);
+    w.u32(buffer.byteLength);
+  }
+  w.raw(new Uint8Array(buffer));
+}

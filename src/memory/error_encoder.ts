@@ -1,0 +1,72 @@
+/**
+ * Encodes errors: an `ERROR` with its class names, name, message, stack, `cause`, an
+ * `AggregateError`'s `errors` and its own enumerable properties (such as `code`), and a
+ * `DOM_EXCEPTION` with its name, message and stack.
+ *
+ * @module
+ */
+
+import type { ByteWriter } from "./byte_writer.ts";
+import type { EncodeChild, EncodeState } from "./encode_state.ts";
+import { errorClassNames } from "./error_classes.ts";
+import { encodeFields } from "./field_encoder.ts";
+import { writeString } from "./primitive_encoder.ts";
+import { ErrorFlag, Tag } from "./tags.ts";
+import { withSegment } from "./uncloneable.ts";
+
+/** Own properties an error carries in its header rather than among its fields. */
+function isErrorHeaderKey(key: string, hasErrors: boolean): boolean {
+  return key === "message" || key === "stack" || key === "cause" ||
+    (hasErrors && key === "errors");
+}
+
+/** Encodes `err`; `encode` encodes its `cause`, its `errors` and its fields. */
+export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): void {
+  const w = st.w;
+  const names = errorClassNames(err);
+  const message = Object.hasOwn(err, "message") ? String(err.message) : err.message;
+  const stack = err.stack;
+  const hasCause = Object.hasOwn(err, "cause");
+  const hasErrors = err instanceof AggregateError && Object.hasOwn(err, "errors");
+  let flags = 0;
+  // An inherited message is sent only when it says something; the rebuilt error then owns it.
+  if (typeof message === "string" && (message !== "" || Object.hasOwn(err, "message"))) {
+    flags |= ErrorFlag.MESSAGE;
+  }
+  if (typeof stack === "string") flags |= ErrorFlag.STACK;
+  if (hasCause) flags |= ErrorFlag.CAUSE;
+  if (hasErrors) flags |= ErrorFlag.ERRORS;
+  w.u8(Tag.ERROR);
+  w.u8(flags);
+  writeString(w, names.own);
+  writeString(w, names.base);
+  writeString(w, String(err.name));
+  if (flags & ErrorFlag.MESSAGE) writeString(w, message);
+  if (flags & ErrorFlag.STACK) writeString(w, stack as string);
+  if (hasCause) {
+    try {
+      encode(st, err.cause);
+    } catch (e) {
+      throw withSegment(e, ".cause");
+    }
+  }
+  if (hasErrors) {
+    try {
+      encode(st, (err as AggregateError).errors);
+    } catch (e) {
+      throw withSegment(e, ".errors");
+    }
+  }
+  const keys = Object.keys(err).filter((key) => !isErrorHeaderKey(key, hasErrors));
+  w.u32(keys.length);
+  encodeFields(st, err, keys, 0, encode);
+}
+
+export function encodeDomException(w: ByteWriter, err: DOMException): void {
+  const stack = (err as { stack?: unknown }).stack;
+  w.u8(Tag.DOM_EXCEPTION);
+  w.u8(typeof stack === "string" ? 1 : 0);
+  writeString(w, String(err.name));
+  writeString(w, String(err.message));
+  if (typeof stack === "string") writeString(w, stack);
+}
