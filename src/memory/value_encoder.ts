@@ -46,6 +46,7 @@ let spare: EncodeState | undefined;
  *
  * @param w The writer to append to.
  * @param root How the value is named in errors (`arg`, `result`).
+ * @param oob Where out-of-band values go; without it they are refused.
  * @throws {TypeError} When the value, or anything inside it, cannot cross a thread boundary.
  */
 export function encodeValue(
