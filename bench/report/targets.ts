@@ -1,0 +1,156 @@
+/**
+ * The targets weft is held to, checked against the same run's figures. Ratios are taken against
+ * the raw postMessage baseline measured in the same run on the same runtime.
+ *
+ * @module
+ */
+
+import type { WorkloadName } from "../workloads/names.ts";
+import type { Figures } from "./figures.ts";
+import { num } from "./workload_info.ts";
+
+/** One target checked on one runtime. */
+export interface TargetResult {
+  runtime: string;
+  workload: WorkloadName;
+  target: string;
+  measured: string;
+  /** PASS, MISS, or NO DATA when a figure is missing. */
+  verdict: "PASS" | "MISS" | "NO DATA";
+}
+
+/** How many times faster than postMessage a 50-call batch must be, by runtime. */
+const BATCH_50_FACTOR: Record<string, number> = {
+  node24: 20,
+  deno: 48,
+  bun: 14,
+};
+/** How many times postMessage's throughput weft must reach, by runtime. */
+const THROUGHPUT_FACTOR: Record<string, number> = {
+  node24: 22,
+  deno: 33,
+  bun: 17,
+};
+const SET_FRACTION = 0.2;
+const PAYLOAD_SLACK = 0.9;
+const STARTUP_FACTOR = 1.5;
+const IDLE_PCT = 0.5;
+const LONG_TASK_P99_US = 100;
+
+function verdict(
+  value: number,
+  pass: (v: number) => boolean,
+): TargetResult["verdict"] {
+  return Number.isFinite(value) ? (pass(value) ? "PASS" : "MISS") : "NO DATA";
+}
+
+/** Checks every target on `runtime`. */
+export function checkTargets(
+  figures: Figures,
+  runtime: string,
+): TargetResult[] {
+  const weft = (w: string, v: string, m: string) =>
+    figures.median(runtime, "weft", w, v, m);
+  const pm = (w: string, v: string, m: string) =>
+    figures.median(runtime, "postMessage", w, v, m);
+  const out: TargetResult[] = [];
+  const add = (
+    workload: WorkloadName,
+    target: string,
+    value: number,
+    text: string,
+    ok: boolean,
+  ) =>
+    out.push({
+      runtime,
+      workload,
+      target,
+      measured: text,
+      verdict: verdict(value, () => ok),
+    });
+
+  const batch = BATCH_50_FACTOR[runtime] ?? 20;
+  for (const op of ["inc", "hello"]) {
+    const v = `${op} ×50`;
+    const factor = pm("latency", v, "avg_us") / weft("latency", v, "avg_us");
+    add(
+      "latency",
+      `${v}: under 1/${batch} of postMessage's time`,
+      factor,
+      `1/${num(factor)}`,
+      factor >= batch,
+    );
+  }
+  const tput = THROUGHPUT_FACTOR[runtime] ?? 22;
+  const tf = weft("throughput", "inc, 1024 in flight", "calls_per_s") /
+    pm("throughput", "inc, 1024 in flight", "calls_per_s");
+  add(
+    "throughput",
+    `at least ${tput}× postMessage's calls/s`,
+    tf,
+    `${num(tf)}×`,
+    tf >= tput,
+  );
+
+  for (const kind of ["u8", "string"]) {
+    const f = weft("payload", `${kind} 1 MiB`, "of_set");
+    add(
+      "payload",
+      `${kind} 1 MiB echo at ≥ ${SET_FRACTION * 100}% of the set rate`,
+      f,
+      `${num(f * 100)}%`,
+      f >= SET_FRACTION,
+    );
+  }
+  const payloadVariants = [
+    ...new Set(figures.of("payload").map((f) => f.variant)),
+  ];
+  let worst = Infinity;
+  let worstVariant = "";
+  for (const v of payloadVariants) {
+    const ratio = weft("payload", v, "gbps") / pm("payload", v, "gbps");
+    if (ratio < worst) [worst, worstVariant] = [ratio, v];
+  }
+  add(
+    "payload",
+    `never more than ${
+      Math.round((1 - PAYLOAD_SLACK) * 100)
+    }% slower than postMessage`,
+    worst,
+    `worst ${num(worst)}× (${worstVariant})`,
+    worst >= PAYLOAD_SLACK,
+  );
+
+  for (const v of ["first in process", "later (median)"]) {
+    const ratio = weft("startup", v, "startup_ms") /
+      pm("startup", v, "startup_ms");
+    add(
+      "startup",
+      `start-up (${v}) within ${STARTUP_FACTOR}× postMessage`,
+      ratio,
+      `${num(ratio)}×`,
+      ratio <= STARTUP_FACTOR,
+    );
+  }
+
+  const idleVariant =
+    figures.of("idle").find((f) => f.system === "weft")?.variant ?? "";
+  const idle = weft("idle", idleVariant, "cpu_pct");
+  add(
+    "idle",
+    `under ${IDLE_PCT}% of a core per idle worker`,
+    idle,
+    `${num(idle)}%`,
+    idle < IDLE_PCT,
+  );
+
+  const p99 = weft("long_task", "20 ms busy task", "p99_us");
+  add(
+    "long_task",
+    `p99 under ${LONG_TASK_P99_US} µs`,
+    p99,
+    `${num(p99)} µs`,
+    p99 < LONG_TASK_P99_US,
+  );
+  return out;
+}

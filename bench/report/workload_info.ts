@@ -1,0 +1,116 @@
+/**
+ * How each workload is reported: its title, its metrics (label, unit, which way is better) and
+ * the metric that the "vs weft" ratio is taken on.
+ *
+ * @module
+ */
+
+import type { WorkloadName } from "../workloads/names.ts";
+
+/** One reported metric. */
+export interface MetricInfo {
+  key: string;
+  label: string;
+  better: "lower" | "higher";
+  /** Formats a value of this metric. */
+  format(value: number): string;
+}
+
+/** How one workload is reported. */
+export interface WorkloadInfo {
+  title: string;
+  note: string;
+  metrics: MetricInfo[];
+  /** The metric the "vs weft" column compares. */
+  ratioOn: string;
+}
+
+/** A number with about three significant digits. */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `${(value / 1e6).toFixed(abs >= 1e8 ? 0 : 2)}M`;
+  if (abs >= 1e4) return `${(value / 1e3).toFixed(abs >= 1e5 ? 0 : 1)}k`;
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+const percent = (value: number) =>
+  Number.isFinite(value) ? `${num(value * 100)}%` : "–";
+
+const metric = (
+  key: string,
+  label: string,
+  better: "lower" | "higher",
+  format = num,
+): MetricInfo => ({ key, label, better, format });
+
+/** Report settings of every workload. */
+export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
+  latency: {
+    title: "1. Tiny-call latency",
+    note:
+      "Time per batch of calls awaited together with Promise.all, one worker.",
+    metrics: [
+      metric("avg_us", "avg µs", "lower"),
+      metric("p99_us", "p99 µs", "lower"),
+    ],
+    ratioOn: "avg_us",
+  },
+  throughput: {
+    title: "2. Throughput",
+    note:
+      "Calls of x + 1 with up to 1,024 in flight, one worker (HTTP/WebSocket: 1/10 the calls).",
+    metrics: [metric("calls_per_s", "calls/s", "higher")],
+    ratioOn: "calls_per_s",
+  },
+  payload: {
+    title: "3. Payload sweep (echo, 64 in flight)",
+    note: "GB/s one way; `% of set` is the fraction of this process's 1 MiB " +
+      "Uint8Array.prototype.set rate.",
+    metrics: [
+      metric("gbps", "GB/s", "higher", (v) => v.toPrecision(3)),
+      metric("of_set", "% of set", "higher", percent),
+    ],
+    ratioOn: "gbps",
+  },
+  startup: {
+    title: "4. Start-up and shutdown",
+    note:
+      "Start-up: creating the pool to the first result. Shutdown: until it has stopped.",
+    metrics: [
+      metric("startup_ms", "start-up ms", "lower"),
+      metric("shutdown_ms", "shutdown ms", "lower"),
+    ],
+    ratioOn: "startup_ms",
+  },
+  idle: {
+    title: "5. Idle cost",
+    note:
+      "Whole-process CPU (user + system) while one worker idles after a burst, % of one core.",
+    metrics: [metric("cpu_pct", "% of a core", "lower")],
+    ratioOn: "cpu_pct",
+  },
+  long_task: {
+    title: "6. Result latency of a long task",
+    note:
+      "Host continuation time minus the time the 20 ms task finished (same wall clock).",
+    metrics: [
+      metric("p50_us", "p50 µs", "lower"),
+      metric("p99_us", "p99 µs", "lower"),
+    ],
+    ratioOn: "p99_us",
+  },
+  scaling: {
+    title: "7. CPU-bound scaling (prime count)",
+    note:
+      "Wall time and speed-up over the main thread alone in the same process.",
+    metrics: [
+      metric("ms", "ms", "lower"),
+      metric("speedup", "speed-up", "higher"),
+    ],
+    ratioOn: "ms",
+  },
+};

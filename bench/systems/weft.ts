@@ -1,0 +1,34 @@
+/**
+ * weft, the system under test: `createPool({ threads })` with default options.
+ *
+ * @module
+ */
+
+import { createPool } from "../../mod.ts";
+import {
+  busyTask,
+  echoTask,
+  helloTask,
+  incTask,
+  primesTask,
+} from "../fixtures/weft_tasks.ts";
+import type { Client, Op } from "./types.ts";
+
+/** Starts a weft pool of `threads` workers. */
+export function startWeft(threads: number): Promise<Client> {
+  const pool = createPool({ threads })({
+    inc: incTask,
+    hello: helloTask,
+    echo: echoTask,
+    busy: busyTask,
+    primes: primesTask,
+  });
+  const calls = pool.call as unknown as Record<
+    Op,
+    (arg: unknown) => Promise<unknown>
+  >;
+  return Promise.resolve({
+    call: (op, arg) => calls[op](arg),
+    close: () => pool.shutdown(),
+  });
+}

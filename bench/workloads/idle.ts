@@ -1,0 +1,40 @@
+/**
+ * Workload 5, idle cost: CPU used by the whole process (`process.cpuUsage()`, user + system)
+ * while a pool of one worker sits idle for 5 s (2 s with `--quick`) right after a burst of
+ * calls. The main thread only waits on a timer meanwhile. Reported as % of one core.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import type { Workload } from "./types.ts";
+
+const BURST_CALLS = 20_000;
+const BATCH = 50;
+
+/** Runs workload 5. */
+export const idle: Workload = async ({ start, quick, progress }) => {
+  const idleMs = quick ? 2000 : 5000;
+  const client = await start(1);
+  try {
+    progress("burst");
+    for (let i = 0; i < BURST_CALLS; i += BATCH) {
+      await Promise.all(
+        Array.from({ length: BATCH }, () => client.call("inc", i)),
+      );
+    }
+    progress(`idle ${idleMs / 1000} s`);
+    const before = process.cpuUsage();
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    const used = process.cpuUsage(before);
+    const wallUs = (performance.now() - t0) * 1000;
+    return [{
+      workload: "idle",
+      variant: `1 idle worker, ${idleMs / 1000} s`,
+      metrics: { cpu_pct: ((used.user + used.system) / wallUs) * 100 },
+    }];
+  } finally {
+    await client.close();
+  }
+};
