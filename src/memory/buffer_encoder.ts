@@ -44,6 +44,7 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
       if ((buffer as ArrayBuffer).detached) {
         throw new Uncloneable("a Uint8Array over a detached ArrayBuffer");
       }
+      if (view.byteLength >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
       w.u8(Tag.UINT8ARRAY);
       w.u32(view.byteLength);
       w.raw(view as Uint8Array);
@@ -67,6 +68,15 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   }
   w.u32(view.byteOffset);
   w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
+}
+
+/** Byte arrays at least this long are aligned with `PAD` tags (see `Tag.PAD`). */
+export const ALIGN_BYTES = 256;
+
+/** An `ArrayBuffer` as a value of its own: large ones start 8-aligned (see `Tag.PAD`). */
+export function encodeArrayBufferValue(w: ByteWriter, buffer: ArrayBuffer): void {
+  if (!buffer.resizable && buffer.byteLength >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
+  encodeArrayBuffer(w, buffer);
 }
 
 /** Copies an `ArrayBuffer` (resizable ones keep their maximum length) into the bytes. */

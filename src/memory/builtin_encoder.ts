@@ -6,7 +6,7 @@
  * @module
  */
 
-import { encodeArrayBuffer } from "./buffer_encoder.ts";
+import { encodeArrayBufferValue } from "./buffer_encoder.ts";
 import type { EncodeChild, EncodeState } from "./encode_state.ts";
 import { encodeDomException, encodeError } from "./error_encoder.ts";
 import { encodeFields } from "./field_encoder.ts";
@@ -38,7 +38,7 @@ export function encodeBuiltIn(
       return;
     }
     case Kind.ARRAYBUFFER:
-      encodeArrayBuffer(w, value as ArrayBuffer);
+      encodeArrayBufferValue(w, value as ArrayBuffer);
       return;
     case Kind.DATE:
       w.u8(Tag.DATE);

@@ -63,6 +63,15 @@ export class ByteWriter {
     this.length += 8;
   }
 
+  /**
+   * Writes `PAD` tags so that, after a one-byte tag and a u32 length, the next byte is 8-aligned
+   * (messages start 8-aligned in slots and payload extents, so this aligns it there too).
+   * @param pad The `PAD` tag value.
+   */
+  alignForBytes(pad: number): void {
+    while ((this.length + 5) % 8 !== 0) this.u8(pad);
+  }
+
   /** Appends raw bytes. */
   raw(src: Uint8Array): void {
     this.ensure(src.length);

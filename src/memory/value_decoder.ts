@@ -37,7 +37,8 @@ function badTag(tag: number, where: string): TypeError {
 }
 
 function decode(r: ByteReader, refs: unknown[]): unknown {
-  const tag = r.u8();
+  let tag = r.u8();
+  while (tag === Tag.PAD) tag = r.u8();
   switch (tag) {
     case Tag.UNDEFINED:
       return undefined;

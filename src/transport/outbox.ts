@@ -280,18 +280,23 @@ export class Outbox {
       return this.#putDirectString(slot, id, meta, value, root);
     }
     if (bytes === undefined || bytes.length < DIRECT_BYTES) return DIRECT_SKIPPED;
-    const n = bytes.length + 5;
+    // Three PAD tags, then the tag and the length: the bytes start 8-aligned (`Tag.PAD`).
+    const n = bytes.length + 8;
     const at = this.#alloc(n);
     if (at === NO_SPACE) {
       this.#scratch.reset();
+      this.#scratch.alignForBytes(Tag.PAD);
       this.#scratch.u8(tag);
       this.#scratch.u32(bytes.length);
       this.#scratch.raw(bytes);
       return DIRECT_NO_SPACE;
     }
-    this.#payload[at] = tag;
-    this.#payloadView.setUint32(at + 1, bytes.length, true);
-    this.#payload.set(bytes, at + 5);
+    this.#payload[at] = Tag.PAD;
+    this.#payload[at + 1] = Tag.PAD;
+    this.#payload[at + 2] = Tag.PAD;
+    this.#payload[at + 3] = tag;
+    this.#payloadView.setUint32(at + 4, bytes.length, true);
+    this.#payload.set(bytes, at + 8);
     this.#commit(slot, id, meta, n, at);
     return DIRECT_WRITTEN;
   }
