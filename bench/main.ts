@@ -25,12 +25,8 @@ const progress = new Progress();
 await ensureDeps();
 progress.show("Locating the pinned runtimes (npx) ...");
 const runtimes = await benchRuntimes(options.runtimes);
-const systems = SYSTEMS.filter((s) =>
-  options.systems?.includes(s.name) ?? true
-);
-const workloads = WORKLOADS.filter((w) =>
-  options.workloads?.includes(w) ?? true
-);
+const systems = SYSTEMS.filter((s) => options.systems?.includes(s.name) ?? true);
+const workloads = WORKLOADS.filter((w) => options.workloads?.includes(w) ?? true);
 
 const results = await runJobs(runtimes, systems, workloads, options, progress);
 progress.done();

@@ -40,9 +40,7 @@ function skipReason(
   system: SystemInfo,
   runtime: BenchRuntime,
 ): string | undefined {
-  const key: RuntimeName = runtime.name === "node24"
-    ? "node"
-    : runtime.name as RuntimeName;
+  const key: RuntimeName = runtime.name === "node24" ? "node" : runtime.name as RuntimeName;
   return system.skip[key];
 }
 
@@ -97,9 +95,7 @@ export async function runJobs(
   }
   for (const [round, jobs] of idle.entries()) {
     if (jobs.length === 0) continue;
-    const head = `${++done}/${total} · round ${
-      round + 1
-    }/${options.rounds} · idle cost`;
+    const head = `${++done}/${total} · round ${round + 1}/${options.rounds} · idle cost`;
     progress.show(`${head}: ${jobs.length} processes side by side`);
     await Promise.all(
       jobs.map((job) => runJob(job, head, options, undefined, results)),
@@ -116,9 +112,7 @@ async function runJob(
   results: RunResults,
 ): Promise<void> {
   const { round, runtime, system } = job;
-  const head = `${count} · round ${
-    round + 1
-  }/${options.rounds} · ${runtime.name} · ${system.name}`;
+  const head = `${count} · round ${round + 1}/${options.rounds} · ${runtime.name} · ${system.name}`;
   progress?.show(head);
   const failed = (workload: string | undefined, reason: string) => {
     const same = (a: Absence) =>

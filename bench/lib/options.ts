@@ -51,8 +51,7 @@ function positive(
 /** Parses `args` (`--quick`, `--threads N`, `--runtimes a,b`, `--systems`, `--workloads`, ...). */
 export function parseOptions(args: readonly string[]): BenchOptions {
   const quick = args.includes("--quick");
-  const list = (name: string) =>
-    value(args, name)?.split(",").filter((s) => s !== "");
+  const list = (name: string) => value(args, name)?.split(",").filter((s) => s !== "");
   return {
     quick,
     threads: positive("threads", value(args, "threads"), 1),

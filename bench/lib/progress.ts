@@ -24,9 +24,7 @@ export class Progress {
    */
   show(text: string, step: string = text): void {
     const s = Math.floor(this.seconds);
-    const line = `[${Math.floor(s / 60)}:${
-      String(s % 60).padStart(2, "0")
-    }] ${text}`;
+    const line = `[${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}] ${text}`;
     if (this.#tty) {
       const width = Math.max(40, (Deno.consoleSize?.().columns ?? 120) - 1);
       Deno.stdout.writeSync(encoder.encode(`\r\x1b[K${line.slice(0, width)}`));

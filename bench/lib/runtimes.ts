@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  BUN,
-  DENO,
-  NODE24,
-  type PinnedRuntime,
-} from "../../scripts/runtimes.ts";
+import { BUN, DENO, NODE24, type PinnedRuntime } from "../../scripts/runtimes.ts";
 
 /** A runtime ready to start benchmark processes. */
 export interface BenchRuntime {

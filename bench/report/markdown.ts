@@ -22,8 +22,7 @@ export interface Absence {
 /** A Markdown table; columns after the first `left` are right-aligned. */
 export function mdTable(headers: string[], rows: string[][], left = 1): string {
   const align = headers.map((_, i) => (i < left ? ":--" : "--:"));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;
   return [line(headers), `|${align.join("|")}|`, ...rows.map(line)].join("\n");
 }
 
@@ -110,9 +109,7 @@ export function workloadSection(
       ),
     );
   }
-  const missing = absences.filter((a) =>
-    a.workload === undefined || a.workload === workload
-  );
+  const missing = absences.filter((a) => a.workload === undefined || a.workload === workload);
   if (missing.length > 0) {
     parts.push("", "Not run here:", "");
     for (const a of missing) {

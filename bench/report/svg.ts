@@ -70,9 +70,7 @@ export function headlineSvg(
       4 + ((Math.log10(v) - lo) / Math.max(hi - lo, 1e-9)) * (BAR_MAX - 4);
     y += 16;
     out.push(
-      `<text x="16" y="${y}" font-size="13" font-weight="bold">${
-        escape(panel.title)
-      }</text>`,
+      `<text x="16" y="${y}" font-size="13" font-weight="bold">${escape(panel.title)}</text>`,
     );
     y += 8;
     for (const runtime of runtimes) {
@@ -84,31 +82,27 @@ export function headlineSvg(
         const w = length(v);
         const color = COLORS[system] ?? "#868e96";
         out.push(
-          `<text x="${BAR_X - 6}" y="${
-            y + BAR_H - 3
-          }" font-size="11" text-anchor="end">${escape(system)}</text>`,
+          `<text x="${BAR_X - 6}" y="${y + BAR_H - 3}" font-size="11" text-anchor="end">${
+            escape(system)
+          }</text>`,
         );
         out.push(
-          `<rect x="${BAR_X}" y="${y}" width="${
-            w.toFixed(1)
-          }" height="${BAR_H}" fill="${color}"/>`,
+          `<rect x="${BAR_X}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${color}"/>`,
         );
         out.push(
-          `<text x="${(BAR_X + w + 4).toFixed(1)}" y="${
-            y + BAR_H - 3
-          }" font-size="11">${num(v)} ${escape(panel.unit)}</text>`,
+          `<text x="${(BAR_X + w + 4).toFixed(1)}" y="${y + BAR_H - 3}" font-size="11">${num(v)} ${
+            escape(panel.unit)
+          }</text>`,
         );
         y += BAR_H + BAR_GAP;
       }
       out.push(
-        `<text x="16" y="${
-          (top + y) / 2 + 4
-        }" font-size="12" font-weight="bold">${escape(runtime)}</text>`,
+        `<text x="16" y="${(top + y) / 2 + 4}" font-size="12" font-weight="bold">${
+          escape(runtime)
+        }</text>`,
       );
       out.push(
-        `<line x1="${LABEL_X}" y1="${y + 2}" x2="${WIDTH - 16}" y2="${
-          y + 2
-        }" stroke="#dee2e6"/>`,
+        `<line x1="${LABEL_X}" y1="${y + 2}" x2="${WIDTH - 16}" y2="${y + 2}" stroke="#dee2e6"/>`,
       );
       y += 8;
     }

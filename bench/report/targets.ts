@@ -49,10 +49,8 @@ export function checkTargets(
   figures: Figures,
   runtime: string,
 ): TargetResult[] {
-  const weft = (w: string, v: string, m: string) =>
-    figures.median(runtime, "weft", w, v, m);
-  const pm = (w: string, v: string, m: string) =>
-    figures.median(runtime, "postMessage", w, v, m);
+  const weft = (w: string, v: string, m: string) => figures.median(runtime, "weft", w, v, m);
+  const pm = (w: string, v: string, m: string) => figures.median(runtime, "postMessage", w, v, m);
   const out: TargetResult[] = [];
   const add = (
     workload: WorkloadName,
@@ -113,9 +111,7 @@ export function checkTargets(
   }
   add(
     "payload",
-    `never more than ${
-      Math.round((1 - PAYLOAD_SLACK) * 100)
-    }% slower than postMessage`,
+    `never more than ${Math.round((1 - PAYLOAD_SLACK) * 100)}% slower than postMessage`,
     worst,
     `worst ${num(worst)}× (${worstVariant})`,
     worst >= PAYLOAD_SLACK,
@@ -133,8 +129,7 @@ export function checkTargets(
     );
   }
 
-  const idleVariant =
-    figures.of("idle").find((f) => f.system === "weft")?.variant ?? "";
+  const idleVariant = figures.of("idle").find((f) => f.system === "weft")?.variant ?? "";
   const idle = weft("idle", idleVariant, "cpu_pct");
   add(
     "idle",

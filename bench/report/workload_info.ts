@@ -37,8 +37,7 @@ export function num(value: number): string {
   return value.toPrecision(2);
 }
 
-const percent = (value: number) =>
-  Number.isFinite(value) ? `${num(value * 100)}%` : "–";
+const percent = (value: number) => Number.isFinite(value) ? `${num(value * 100)}%` : "–";
 
 const metric = (
   key: string,
@@ -51,8 +50,7 @@ const metric = (
 export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   latency: {
     title: "1. Tiny-call latency",
-    note:
-      "Time per batch of calls awaited together with Promise.all, one worker.",
+    note: "Time per batch of calls awaited together with Promise.all, one worker.",
     metrics: [
       metric("avg_us", "avg µs", "lower"),
       metric("p99_us", "p99 µs", "lower"),
@@ -61,8 +59,7 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   },
   throughput: {
     title: "2. Throughput",
-    note:
-      "Calls of x + 1 with up to 1,024 in flight, one worker (HTTP/WebSocket: 1/10 the calls).",
+    note: "Calls of x + 1 with up to 1,024 in flight, one worker (HTTP/WebSocket: 1/10 the calls).",
     metrics: [metric("calls_per_s", "calls/s", "higher")],
     ratioOn: "calls_per_s",
   },
@@ -78,8 +75,7 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   },
   startup: {
     title: "4. Start-up and shutdown",
-    note:
-      "Start-up: creating the pool to the first result. Shutdown: until it has stopped.",
+    note: "Start-up: creating the pool to the first result. Shutdown: until it has stopped.",
     metrics: [
       metric("startup_ms", "start-up ms", "lower"),
       metric("shutdown_ms", "shutdown ms", "lower"),
@@ -88,15 +84,13 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   },
   idle: {
     title: "5. Idle cost",
-    note:
-      "Whole-process CPU (user + system) while one worker idles after a burst, % of one core.",
+    note: "Whole-process CPU (user + system) while one worker idles after a burst, % of one core.",
     metrics: [metric("cpu_pct", "% of a core", "lower")],
     ratioOn: "cpu_pct",
   },
   long_task: {
     title: "6. Result latency of a long task",
-    note:
-      "Host continuation time minus the time the 20 ms task finished (same wall clock).",
+    note: "Host continuation time minus the time the 20 ms task finished (same wall clock).",
     metrics: [
       metric("p50_us", "p50 µs", "lower"),
       metric("p99_us", "p99 µs", "lower"),
@@ -105,8 +99,7 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   },
   scaling: {
     title: "7. CPU-bound scaling (prime count)",
-    note:
-      "Wall time and speed-up over the main thread alone in the same process.",
+    note: "Wall time and speed-up over the main thread alone in the same process.",
     metrics: [
       metric("ms", "ms", "lower"),
       metric("speedup", "speed-up", "higher"),

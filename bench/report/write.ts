@@ -51,21 +51,15 @@ export async function writeResults(
   const targets = runtimes.flatMap((r) => checkTargets(figures, r));
   const sections = workloads
     .filter((w) => figures.of(w).length > 0)
-    .map((w) =>
-      workloadSection(figures, w, runtimes, systems, targets, absences)
-    );
+    .map((w) => workloadSection(figures, w, runtimes, systems, targets, absences));
   const date = new Date().toISOString();
   const markdown = [
     "# weft benchmarks",
     "",
     `${date} · ${runtimes.map((r) => versions[r] ?? r).join(", ")} · ` +
-    `${navigator.hardwareConcurrency} cores · ${
-      options.quick ? "`--quick`" : "full"
-    } run: ` +
+    `${navigator.hardwareConcurrency} cores · ${options.quick ? "`--quick`" : "full"} run: ` +
     `${options.rounds} round(s) × ${options.reps} repetition(s) per process, ` +
-    `${
-      Math.round(seconds)
-    } s. Figures are medians over the repetitions; "min" is the smallest.`,
+    `${Math.round(seconds)} s. Figures are medians over the repetitions; "min" is the smallest.`,
     "",
     "## Headline: targets",
     "",

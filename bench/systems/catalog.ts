@@ -64,8 +64,7 @@ export const SYSTEMS: readonly SystemInfo[] = [
     load: async () => (await import("./tinypool.ts")).startTinypool,
     workloads: PEER,
     skip: {
-      deno:
-        "hangs: on Deno 2.9.6 its first call never settles in about half of the starts",
+      deno: "hangs: on Deno 2.9.6 its first call never settles in about half of the starts",
     },
   },
   {
@@ -73,8 +72,7 @@ export const SYSTEMS: readonly SystemInfo[] = [
     load: async () => (await import("./workerpool.ts")).startWorkerpool,
     workloads: PEER,
     skip: {
-      bun:
-        "hangs: on Bun 1.4.5 its first call never settles (thread, web and process workers)",
+      bun: "hangs: on Bun 1.4.5 its first call never settles (thread, web and process workers)",
     },
   },
   {

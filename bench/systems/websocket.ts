@@ -37,8 +37,7 @@ function connect(url: string, op: Op): Promise<Connection> {
   };
   return new Promise((resolve, reject) => {
     socket.onopen = () => resolve(connection);
-    socket.onerror = () =>
-      reject(new Error(`Cannot connect WebSocket: failed, received ${url}`));
+    socket.onerror = () => reject(new Error(`Cannot connect WebSocket: failed, received ${url}`));
   });
 }
 

@@ -5,13 +5,7 @@
  */
 
 import { createPool } from "../../mod.ts";
-import {
-  busyTask,
-  echoTask,
-  helloTask,
-  incTask,
-  primesTask,
-} from "../fixtures/weft_tasks.ts";
+import { busyTask, echoTask, helloTask, incTask, primesTask } from "../fixtures/weft_tasks.ts";
 import type { Client, Op } from "./types.ts";
 
 /** Starts a weft pool of `threads` workers. */

@@ -31,8 +31,7 @@ export const latency: Workload = async ({ start, quick, progress }) => {
     for (const { op, arg } of CASES) {
       for (const size of BATCHES) {
         progress(`${op} ×${size}`);
-        const batch = () =>
-          Promise.all(Array.from({ length: size }, () => client.call(op, arg)));
+        const batch = () => Promise.all(Array.from({ length: size }, () => client.call(op, arg)));
         const warmEnd = performance.now() + (samples.length === 0 ? firstWarmMs : warmMs);
         while (performance.now() < warmEnd) await batch();
         const times: number[] = [];

@@ -48,9 +48,7 @@ export function setRate(ms: number): number {
 }
 
 function lengthOf(value: unknown): number {
-  return typeof value === "string" || value instanceof Uint8Array
-    ? value.length
-    : -1;
+  return typeof value === "string" || value instanceof Uint8Array ? value.length : -1;
 }
 
 /** Runs workload 3. */
@@ -66,9 +64,7 @@ export const payload: Workload = async ({ start, quick, progress, note }) => {
         const label = `${kind} ${sizeLabel(size)}`;
         const pointStart = performance.now();
         progress(label);
-        const value = kind === "u8"
-          ? new Uint8Array(size).fill(1)
-          : "x".repeat(size);
+        const value = kind === "u8" ? new Uint8Array(size).fill(1) : "x".repeat(size);
         const echo = async () => {
           const back = await client.call("echo", value);
           if (lengthOf(back) !== size) {
@@ -93,9 +89,7 @@ export const payload: Workload = async ({ start, quick, progress, note }) => {
         const pointMs = performance.now() - pointStart;
         if (pointMs > slowMs && i + 1 < SIZES.length) {
           note(
-            `${kind} echo above ${label} left out: ${label} took over ${
-              slowMs / 1000
-            } s`,
+            `${kind} echo above ${label} left out: ${label} took over ${slowMs / 1000} s`,
           );
           break;
         }
