@@ -388,7 +388,7 @@ export class Dispatcher implements LaneEvents {
 
   /** The worker is done with the call: free its id, or hold it until the abort notice is read. */
   #retire(id: number, call: PendingCall, lane: Lane): void {
-    clearTimeout(call.timer);
+    if (call.timer !== undefined) clearTimeout(call.timer);
     call.ended = true;
     if (call.notice >= 0 && !lane.link.aborts.isRead(call.notice)) lane.hold(id, call.notice);
     else this.#table.take(id);

@@ -11,6 +11,7 @@
 
 import { ByteReader } from "../memory/byte_reader.ts";
 import { decodeValue } from "../memory/codec.ts";
+import { Tag } from "../memory/tags.ts";
 import { fixedBytes } from "../memory/region.ts";
 import {
   INLINE_OFFSET,
@@ -90,7 +91,12 @@ export class Inbox {
     this.#read = (this.#read + 1) | 0;
     const r = this.#reader;
     if (offset === INLINE_OFFSET) {
-      r.reset(this.#u8, this.#dv, slot + SLOT_HEADER_BYTES);
+      const at = slot + SLOT_HEADER_BYTES;
+      // The numbers that tiny calls carry, read without the codec's per-value set-up.
+      const tag = this.#u8[at];
+      if (tag === Tag.INT32) return this.#dv.getInt32(at + 1, true);
+      if (tag === Tag.FLOAT64) return this.#dv.getFloat64(at + 1, true);
+      r.reset(this.#u8, this.#dv, at);
     } else {
       if (offset + length > this.#payload.length) this.#reattach();
       r.reset(this.#payload, this.#payloadView, offset);
