@@ -290,8 +290,8 @@ describe("cancellation", () => {
     try {
       const blocker = pool.call.sleep(100);
       const controller = new AbortController();
-      // 300 calls overflow the 256-slot mailbox: the last ones wait in the host queue.
-      const calls = Array.from({ length: 300 }, () => pool.call.add([1, 1]));
+      // 1,100 calls overflow the 1,024-slot mailbox: the last ones wait in the host queue.
+      const calls = Array.from({ length: 1100 }, () => pool.call.add([1, 1]));
       const last = pool.call.countRun(undefined, { signal: controller.signal });
       assert.ok(pool.stats().queued > 0);
       controller.abort();
@@ -375,10 +375,11 @@ describe("backpressure", () => {
     // Right after createPool the worker is still starting, so nothing leaves the mailbox.
     const pool = createPool({ threads: 1, maxQueue: 10 })(tasks);
     try {
-      const accepted = Array.from({ length: 256 + 10 }, (_, i) => pool.call.add([i, 0]));
+      // The mailbox holds 1,024 calls (SLOT_COUNT); ten more wait in the host queue.
+      const accepted = Array.from({ length: 1024 + 10 }, (_, i) => pool.call.add([i, 0]));
       assert.deepEqual(
         { queued: pool.stats().queued, running: pool.stats().running },
-        { queued: 10, running: 256 },
+        { queued: 10, running: 1024 },
       );
       await assert.rejects(pool.call.add([0, 0]), (err: Error) => {
         assert.ok(err instanceof QueueFullError);
