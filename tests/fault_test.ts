@@ -92,27 +92,23 @@ describe("crash recovery", () => {
     }
   });
 
-  it("replaces a worker that dies of an uncaught exception between tasks", async () => {
-    const pool = makePool();
-    try {
-      assert.equal(await pool.call.throwSoon(), "returned");
-      await until(() => pool.stats().respawns === 1, "the worker was replaced");
-      assert.equal(await pool.call.add([3, 4]), 7);
-    } finally {
-      await pool.shutdown();
-    }
-  });
-
-  it("replaces a worker that dies of an unhandled rejection between tasks", async () => {
-    const pool = makePool();
-    try {
-      assert.equal(await pool.call.rejectSoon(), "returned");
-      await until(() => pool.stats().respawns === 1, "the worker was replaced");
-      assert.equal(await pool.call.add([3, 4]), 7);
-    } finally {
-      await pool.shutdown();
-    }
-  });
+  for (
+    const [death, kill] of [
+      ["an uncaught exception", "throwSoon"],
+      ["an unhandled rejection", "rejectSoon"],
+    ] as const
+  ) {
+    it(`replaces a worker that dies of ${death} between tasks`, async () => {
+      const pool = makePool();
+      try {
+        assert.equal(await pool.call[kill](), "returned");
+        await until(() => pool.stats().respawns === 1, "the worker was replaced");
+        assert.equal(await pool.call.add([3, 4]), 7);
+      } finally {
+        await pool.shutdown();
+      }
+    });
+  }
 
   it("settles every call of a batch of hundreds when a worker crashes in the middle", async () => {
     const pool = makePool(2);
