@@ -21,10 +21,10 @@ const MAX_BATCHES = 50_000;
 /** Runs workload 1. */
 export const latency: Workload = async ({ start, quick, progress }) => {
   // JIT tiers settle only after a few hundred milliseconds of a loop: a short warm-up measures
-  // the interpreter (seen: weft's 50-call batch 2x slower after 60 ms than after 1 s of warm-up).
-  const warmMs = quick ? 60 : 250;
-  const firstWarmMs = quick ? 300 : 1000;
-  const measureMs = quick ? 40 : 200;
+  // the interpreter (seen: weft's 50-call batch 2x slower after 60 ms of warm-up than after 1 s).
+  const warmMs = quick ? 40 : 150;
+  const firstWarmMs = quick ? 200 : 500;
+  const measureMs = quick ? 40 : 150;
   const client = await start(1);
   const samples: Sample[] = [];
   try {
