@@ -21,7 +21,7 @@ export interface BenchOptions {
    * machine noise is spread over all systems. Default: 3 (1 with `--quick`).
    */
   rounds: number;
-  /** Repetitions inside each process. Default: 1 (3 with `--quick`). */
+  /** Repetitions inside each process. Default: 1 (2 with `--quick`). */
   reps: number;
 }
 
@@ -59,6 +59,6 @@ export function parseOptions(args: readonly string[]): BenchOptions {
     systems: list("systems"),
     workloads: list("workloads"),
     rounds: positive("rounds", value(args, "rounds"), quick ? 1 : 3),
-    reps: positive("reps", value(args, "reps"), quick ? 3 : 1),
+    reps: positive("reps", value(args, "reps"), quick ? 2 : 1),
   };
 }
