@@ -13,42 +13,11 @@ import {
   WorkerCrashedError,
   WorkerStartError,
 } from "../mod.ts";
-import {
-  add,
-  allocateForever,
-  countRun,
-  exitNow,
-  fail,
-  hang,
-  lastAbortSeen,
-  rejectSoon,
-  runCount,
-  sleep,
-  slowEcho,
-  spinForever,
-  spinUntilAborted,
-  throwSoon,
-  waitForAbort,
-} from "./fixtures/fault_tasks.ts";
+import * as faultTasks from "./fixtures/fault_tasks.ts";
 import { unreachable } from "./fixtures/exit_on_start_tasks.ts";
 
-const tasks = {
-  add,
-  allocateForever,
-  countRun,
-  exitNow,
-  fail,
-  hang,
-  lastAbortSeen,
-  rejectSoon,
-  runCount,
-  sleep,
-  slowEcho,
-  spinForever,
-  spinUntilAborted,
-  throwSoon,
-  waitForAbort,
-};
+/** Every task of the fault fixture, by its export name. */
+const tasks = { ...faultTasks };
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 const isNode = !isDeno &&
   typeof (globalThis as { Bun?: unknown }).Bun === "undefined";
@@ -197,8 +166,10 @@ describe("timeouts", () => {
   });
 
   it("uses the task's own timeout when the call gives none", async () => {
-    const pool = createPool({ threads: 1 })({ quick: sleep });
-    const timed = createPool({ threads: 1, timeoutGrace: 100 })({ spinUntilAborted });
+    const pool = createPool({ threads: 1 })({ quick: faultTasks.sleep });
+    const timed = createPool({ threads: 1, timeoutGrace: 100 })({
+      spinUntilAborted: faultTasks.spinUntilAborted,
+    });
     try {
       assert.equal(await pool.call.quick(1), 1);
       await assert.rejects(
