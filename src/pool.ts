@@ -6,6 +6,7 @@
 
 import { checkTimeout } from "./host/call_options.ts";
 import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
+import { NO_STATS } from "./host/pool_stats.ts";
 import { isMain } from "./is_main.ts";
 import { runtime } from "./runtime/detect.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
@@ -116,16 +117,7 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
     shutdown: done,
     terminate: done,
     close: done,
-    stats: () => ({
-      threads: 0,
-      queued: 0,
-      running: 0,
-      completed: 0,
-      failed: 0,
-      respawns: 0,
-      lostWakeups: 0,
-      batches: 0,
-    }),
+    stats: () => ({ ...NO_STATS }),
     [Symbol.asyncDispose]: done,
   };
 }

@@ -1,24 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { createPool } from "../mod.ts";
-import {
-  bumpView,
-  makeMoved,
-  makeShared,
-  readShared,
-  sumBytes,
-  writeShared,
-} from "./fixtures/shared_tasks.ts";
+import * as sharedTasks from "./fixtures/shared_tasks.ts";
 
 describe("shared memory and moved buffers", () => {
-  const pool = createPool({ threads: 1 })({
-    bumpView,
-    makeMoved,
-    makeShared,
-    readShared,
-    sumBytes,
-    writeShared,
-  });
+  const pool = createPool({ threads: 1 })({ ...sharedTasks });
   after(() => pool.shutdown());
 
   it("passes a SharedArrayBuffer as the same memory, not a copy", async () => {

@@ -13,37 +13,19 @@ import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } fro
 import { ByteWriter } from "../memory/byte_writer.ts";
 import { encodeValue } from "../memory/codec.ts";
 import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
-import { detachMoved, type OutOfBand } from "../memory/out_of_band.ts";
+import { detachMoved, type OutOfBand, takeItems } from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
+import { pickRoundRobin } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
 import { CallTable, isSettled, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
+import type { PoolStats } from "./pool_stats.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
 
-export type { DispatcherConfig };
+export type { DispatcherConfig, PoolStats };
 
 /** Calls written to one lane in one tick before they are published early, as a group. */
 const EARLY_PUBLISH = 16;
-
-/** Counters of a pool. */
-export interface PoolStats {
-  /** Live worker threads. */
-  threads: number;
-  /** Calls waiting in the host queue for mailbox space. */
-  queued: number;
-  /** Calls written to a worker and not yet settled. */
-  running: number;
-  /** Calls that resolved. */
-  completed: number;
-  /** Calls that rejected (task errors, timeouts, aborts, crashes). */
-  failed: number;
-  /** Workers started to replace ones that died. */
-  respawns: number;
-  /** Host waits that ended by their safety timeout and found answers (lost wake-ups). */
-  lostWakeups: number;
-  /** Groups of calls published to workers (each with at most one wake-up). */
-  batches: number;
-}
 
 /** Routes calls to workers and settles them. */
 export class Dispatcher implements LaneEvents {
@@ -192,12 +174,10 @@ export class Dispatcher implements LaneEvents {
   /** Rejects every pending call, stops the workers, and resolves once they are gone. */
   shutdown(): Promise<void> {
     if (this.#stopping) return this.#stopping;
-    this.#closed = new PoolClosedError("Cannot call task: the pool is shut down");
-    const reason = new PoolClosedError(
-      "Cannot finish call: the pool was shut down while the call was pending",
+    this.broken(
+      new PoolClosedError("Cannot finish call: the pool was shut down while the call was pending"),
     );
-    for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
-    this.#queue.clear();
+    this.#closed = new PoolClosedError("Cannot call task: the pool is shut down");
     this.#stopping = this.#workers.stopAll();
     return this.#stopping;
   }
@@ -268,37 +248,21 @@ export class Dispatcher implements LaneEvents {
     }
   }
 
-  /**
-   * The out-of-band items the last encoding collected, with moved buffers detached from the
-   * caller now (as `postMessage` does), or undefined when there were none.
-   */
+  /** The items the last encoding collected, moved buffers detached from the caller now. */
   #takeItems(): object[] | undefined {
-    const oob = this.#oob;
-    oob.transfer = undefined;
-    if (oob.items.length === 0) return undefined;
-    const items = oob.items.slice();
-    oob.items.length = 0;
-    detachMoved(items);
+    const items = takeItems(this.#oob);
+    if (items !== undefined) detachMoved(items);
     return items;
   }
 
   #pickLane(): Lane | undefined {
     const lanes = this.#workers.lanes;
-    const n = lanes.length;
-    let i = this.#next;
-    // Fast path of the round-robin balancer: the next lane usually has room.
-    if (!lanes[i].hasSlot()) {
-      i = -1;
-      for (let k = 1; k < n; k++) {
-        const j = (this.#next + k) % n;
-        if (this.#canTake(j)) {
-          i = j;
-          break;
-        }
-      }
-      if (i === -1) return undefined;
-    }
-    this.#next = i + 1 === n ? 0 : i + 1;
+    // The next lane usually has room: try it before the balancer's full round.
+    const i = lanes[this.#next].hasSlot()
+      ? this.#next
+      : pickRoundRobin(this.#next, lanes.length, this.#canTake);
+    if (i === -1) return undefined;
+    this.#next = i + 1 === lanes.length ? 0 : i + 1;
     return lanes[i];
   }
 

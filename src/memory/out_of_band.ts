@@ -38,3 +38,16 @@ export function detachMoved(items: object[]): void {
 export function transferList(items: readonly object[]): ArrayBuffer[] {
   return items.filter((item): item is ArrayBuffer => item instanceof ArrayBuffer);
 }
+
+/**
+ * Ends one message's encoding: takes the items it collected out of `oob` (which is reused for the
+ * next message) and forgets its transfer set.
+ * @returns The items, or undefined when there were none.
+ */
+export function takeItems(oob: OutOfBand): object[] | undefined {
+  oob.transfer = undefined;
+  if (oob.items.length === 0) return undefined;
+  const items = oob.items.slice();
+  oob.items.length = 0;
+  return items;
+}

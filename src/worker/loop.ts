@@ -17,7 +17,7 @@
  */
 
 import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
-import { type OutOfBand, transferList } from "../memory/out_of_band.ts";
+import { type OutOfBand, takeItems, transferList } from "../memory/out_of_band.ts";
 import type { WorkerLink } from "../transport/link.ts";
 import type { OutOfBandMessage } from "./init.ts";
 import type { TaskEntry } from "./registry.ts";
@@ -329,11 +329,8 @@ export class WorkerLoop {
    * @returns `status`, with the out-of-band bit when items were sent.
    */
   #sendItems(id: number, status: number): number {
-    const items = this.#oob.items;
-    this.#oob.transfer = undefined;
-    if (items.length === 0) return status;
-    const sent = items.slice();
-    items.length = 0;
+    const sent = takeItems(this.#oob);
+    if (sent === undefined) return status;
     this.#options.post({ type: "oob", id, items: sent }, transferList(sent));
     return status | OUT_OF_BAND_BIT;
   }

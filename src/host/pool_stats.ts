@@ -1,0 +1,37 @@
+/**
+ * The counters a pool reports through `stats()`.
+ *
+ * @module
+ */
+
+/** Counters of a pool. */
+export interface PoolStats {
+  /** Live worker threads. */
+  threads: number;
+  /** Calls waiting in the host queue for mailbox space. */
+  queued: number;
+  /** Calls written to a worker and not yet settled. */
+  running: number;
+  /** Calls that resolved. */
+  completed: number;
+  /** Calls that rejected (task errors, timeouts, aborts, crashes). */
+  failed: number;
+  /** Workers started to replace ones that died. */
+  respawns: number;
+  /** Host waits that ended by their safety timeout and found answers (lost wake-ups). */
+  lostWakeups: number;
+  /** Groups of calls published to workers (each with at most one wake-up). */
+  batches: number;
+}
+
+/** The counters of a pool that runs nothing (the inert pools made inside a worker). */
+export const NO_STATS: Readonly<PoolStats> = {
+  threads: 0,
+  queued: 0,
+  running: 0,
+  completed: 0,
+  failed: 0,
+  respawns: 0,
+  lostWakeups: 0,
+  batches: 0,
+};
