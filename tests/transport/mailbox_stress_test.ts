@@ -151,7 +151,13 @@ async function runLink(o: RunOptions): Promise<HostReport> {
   };
 
   while ((sent < o.total || pending !== undefined || (echo && r.received < o.total))) {
-    if (workerReport !== undefined || workerFailure !== undefined) break;
+    if (workerFailure !== undefined) break;
+    if (workerReport !== undefined) {
+      // The worker reports once it has published its last response; its message can arrive
+      // before this loop has read them all, so read what is left before stopping.
+      while (echo && read());
+      break;
+    }
     const wrote = write();
     link.publish();
     const got = echo && read();
