@@ -30,7 +30,7 @@ export interface PendingCall {
   /** Encoded argument while the call waits in the host queue. */
   bytes: Uint8Array | undefined;
   /** Out-of-band items of the argument (shared or moved buffers), sent with the call. */
-  items: object[] | undefined;
+  items: unknown[] | undefined;
   /** Number of the abort notice sent for this call, or -1. */
   notice: number;
   /** Set once the worker has answered (or died): only the id may still be held back. */

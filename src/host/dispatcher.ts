@@ -13,7 +13,14 @@ import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } fro
 import { ByteWriter } from "../memory/byte_writer.ts";
 import { encodeValue } from "../memory/codec.ts";
 import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
-import { detachMoved, type OutOfBand, takeItems } from "../memory/out_of_band.ts";
+import {
+  canResend,
+  clearItems,
+  detachMoved,
+  type OutOfBand,
+  outOfBand,
+  takeItems,
+} from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
 import { pickRoundRobin } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
@@ -48,12 +55,13 @@ export class Dispatcher implements LaneEvents {
   #failed = 0;
   readonly #scratch = new ByteWriter();
   /** Reused for every call: the out-of-band items its encoding collects. */
-  readonly #oob: OutOfBand = { transfer: undefined, items: [] };
+  readonly #oob: OutOfBand;
   readonly #flush = () => this.#publishDirty();
   readonly #canTake = (lane: number) => this.#workers.lanes[lane].hasSlot();
 
   constructor(config: DispatcherConfig) {
     this.#config = config;
+    this.#oob = outOfBand(config.runtime.outOfBand);
     this.#workers = new Workers(config, this);
   }
 
@@ -128,15 +136,14 @@ export class Dispatcher implements LaneEvents {
         }
       } else {
         this.#scratch.reset();
-        oob.items.length = 0;
+        clearItems(oob);
         encodeValue(this.#scratch, arg, "arg", oob);
         call.items = this.#takeItems();
         this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
       }
     } catch (err) {
       // The argument cannot cross, or the queue is full: this call fails before dispatch.
-      oob.items.length = 0;
-      oob.transfer = undefined;
+      takeItems(oob);
       this.#table.take(id);
       return Promise.reject(err);
     }
@@ -213,13 +220,19 @@ export class Dispatcher implements LaneEvents {
     for (const id of this.#table.ids((call) => call.lane === lane.index && !call.ended)) {
       const call = this.#table.get(id)!;
       const bytes = salvaged.get(id);
-      // A call whose items went to the dead worker cannot be sent again: moved buffers went with
-      // it. It fails like a started call.
-      if (bytes !== undefined && !isSettled(call) && call.items === undefined) {
+      // A call whose moved buffers or copies went to the dead worker cannot be sent again: it
+      // fails like a started call.
+      if (bytes !== undefined && !isSettled(call) && canResend(call.items)) {
         clearTimeout(call.timer);
         call.timer = undefined;
         call.notice = -1;
         requeue.push({ id, call, bytes });
+      } else if (bytes !== undefined && !isSettled(call)) {
+        const lost = new WorkerCrashedError(
+          `Cannot send call again: worker ${lane.index} died before it started the call, and the buffers the call moved (or large copies) went with it`,
+          { cause: reason },
+        );
+        this.#end(id, false, lost);
       } else {
         this.#end(id, false, reason);
       }
@@ -249,10 +262,9 @@ export class Dispatcher implements LaneEvents {
   }
 
   /** The items the last encoding collected, moved buffers detached from the caller now. */
-  #takeItems(): object[] | undefined {
-    const items = takeItems(this.#oob);
-    if (items !== undefined) detachMoved(items);
-    return items;
+  #takeItems(): unknown[] | undefined {
+    detachMoved(this.#oob);
+    return takeItems(this.#oob);
   }
 
   #pickLane(): Lane | undefined {

@@ -52,7 +52,7 @@ export class Lane {
   #spaceMark = 0;
   #alive = true;
   /** Out-of-band items of answers, by call id, and whether the drain waits for some. */
-  readonly #itemsIn = new Map<number, object[]>();
+  readonly #itemsIn = new Map<number, unknown[]>();
   #itemsWaiting = false;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
@@ -253,7 +253,7 @@ export class Lane {
   }
 
   /** The worker posted the out-of-band items of call `id`'s answer. */
-  receive(id: number, items: object[]): void {
+  receive(id: number, items: unknown[]): void {
     this.#itemsIn.set(id, items);
     if (this.#itemsWaiting) {
       this.#itemsWaiting = false;
@@ -263,8 +263,8 @@ export class Lane {
   }
 
   /** Sends the out-of-band items of call `id` to the worker (before the call is published). */
-  send(id: number, items: object[]): void {
-    this.handle.postMessage({ type: "oob", id, items }, transferList(items));
+  send(id: number, items: unknown[]): void {
+    this.handle.postData({ type: "oob", id, items }, transferList(items));
   }
 
   /** Settles the responses that are ready now (used when the worker has just died). */
@@ -283,7 +283,7 @@ export class Lane {
       responses.peek();
       const id = responses.id;
       let status = responses.meta;
-      let items: object[] | undefined;
+      let items: unknown[] | undefined;
       if ((status & OUT_OF_BAND_BIT) !== 0) {
         items = this.#itemsIn.get(id);
         // Posted before the answer was published, but messages arrive through the event loop:

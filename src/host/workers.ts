@@ -12,7 +12,12 @@ import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
 import { allocateLink, type PayloadOptions } from "../memory/region.ts";
 import type { ResourceLimits, Runtime } from "../runtime/adapter.ts";
 import { HostLink } from "../transport/link.ts";
-import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
+import {
+  type OutOfBandMessage,
+  WORKER_MARK,
+  type WorkerInit,
+  type WorkerMessage,
+} from "../worker/init.ts";
 import type { TaskRef } from "../worker/registry.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
@@ -108,6 +113,10 @@ export class Workers {
       config.hostSpinMicroseconds,
     );
     handle.onMessage((message) => this.#onMessage(lane, message as WorkerMessage));
+    handle.onData((message) => {
+      const { id, items } = message as OutOfBandMessage;
+      lane.receive(id, items);
+    });
     handle.onError((error) =>
       this.#died(
         lane,
@@ -135,10 +144,6 @@ export class Workers {
     if (message.type === "ready") {
       lane.ready = true;
       this.#startFailures = 0;
-      return;
-    }
-    if (message.type === "oob") {
-      lane.receive(message.id, message.items);
       return;
     }
     const cause = Object.assign(new Error(message.message), {

@@ -1,24 +1,25 @@
 /**
  * Encodes binary data: `ArrayBuffer`s (`ARRAYBUFFER`, `RESIZABLE_ARRAYBUFFER`), typed arrays and
  * `DataView`s (`VIEW` over a buffer, or a `UINT8ARRAY` copy of just the bytes), and the
- * `OUT_OF_BAND` reference for a buffer that travels beside the bytes (a `SharedArrayBuffer`, or an
- * `ArrayBuffer` the caller moves; see `out_of_band.ts`).
+ * `OUT_OF_BAND` reference for a buffer that travels beside the bytes (a `SharedArrayBuffer`, an
+ * `ArrayBuffer` the caller moves, or a large copy; see `out_of_band.ts`).
  *
  * @module
  */
 
-import type { ByteWriter } from "./byte_writer.ts";
 import type { EncodeState } from "./encode_state.ts";
-import { isOutOfBand } from "./out_of_band.ts";
+import { addItem, copiesOutOfBand, isOutOfBand } from "./out_of_band.ts";
 import { Tag, ViewKind } from "./tags.ts";
 import { describe, Uncloneable } from "./uncloneable.ts";
 import { viewKindOf } from "./view_kinds.ts";
 
-/** Sends `value` out of band: the tag carries its index among `st.oob.items`. */
-export function writeOutOfBand(st: EncodeState, value: object): void {
+/**
+ * Sends `value` out of band: the tag carries its index among `st.oob.items`.
+ * @param copied Bytes the value counts for in the message's size (0 when shared or moved).
+ */
+export function writeOutOfBand(st: EncodeState, value: unknown, copied = 0): void {
   st.w.u8(Tag.OUT_OF_BAND);
-  st.w.u32(st.oob!.items.length);
-  st.oob!.items.push(value);
+  st.w.u32(addItem(st.oob!, value, copied));
 }
 
 /** Encodes a typed array or `DataView`, whose id the caller has taken, and its buffer. */
@@ -44,10 +45,21 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
       if ((buffer as ArrayBuffer).detached) {
         throw new Uncloneable("a Uint8Array over a detached ArrayBuffer");
       }
-      if (view.byteLength >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
-      w.u8(Tag.UINT8ARRAY);
-      w.u32(view.byteLength);
-      w.raw(view as Uint8Array);
+      const n = view.byteLength;
+      if (copiesOutOfBand(st.oob, n)) {
+        // A copy of just these bytes travels beside the message, as the whole buffer of a view.
+        w.u8(Tag.VIEW);
+        w.u8(ViewKind.UINT8);
+        const start = view.byteOffset;
+        writeOutOfBand(st, (buffer as ArrayBuffer).slice(start, start + n), n);
+        w.u32(0);
+        w.u32(n);
+      } else {
+        if (n >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
+        w.u8(Tag.UINT8ARRAY);
+        w.u32(n);
+        w.raw(view as Uint8Array);
+      }
       // The buffer's id is taken either way, as the decoder counts; it is entered only when the
       // copy is the whole buffer, so that other views of a pool buffer do not point at this copy.
       if (whole) st.refs.set(buffer, st.next);
@@ -64,7 +76,7 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   } else {
     st.refs.set(buffer, st.next++);
     if (outOfBand) writeOutOfBand(st, buffer);
-    else encodeArrayBuffer(w, buffer as ArrayBuffer);
+    else encodeArrayBuffer(st, buffer as ArrayBuffer);
   }
   w.u32(view.byteOffset);
   w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
@@ -74,14 +86,25 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
 export const ALIGN_BYTES = 256;
 
 /** An `ArrayBuffer` as a value of its own: large ones start 8-aligned (see `Tag.PAD`). */
-export function encodeArrayBufferValue(w: ByteWriter, buffer: ArrayBuffer): void {
-  if (!buffer.resizable && buffer.byteLength >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
-  encodeArrayBuffer(w, buffer);
+export function encodeArrayBufferValue(st: EncodeState, buffer: ArrayBuffer): void {
+  const n = buffer.byteLength;
+  if (!buffer.resizable && n >= ALIGN_BYTES && !copiesOutOfBand(st.oob, n)) {
+    st.w.alignForBytes(Tag.PAD);
+  }
+  encodeArrayBuffer(st, buffer);
 }
 
-/** Copies an `ArrayBuffer` (resizable ones keep their maximum length) into the bytes. */
-export function encodeArrayBuffer(w: ByteWriter, buffer: ArrayBuffer): void {
+/**
+ * Copies an `ArrayBuffer` (resizable ones keep their maximum length) into the bytes, or, when it
+ * is large, into a fresh buffer that travels out of band.
+ */
+export function encodeArrayBuffer(st: EncodeState, buffer: ArrayBuffer): void {
   if (buffer.detached) throw new Uncloneable("a detached ArrayBuffer");
+  if (!buffer.resizable && copiesOutOfBand(st.oob, buffer.byteLength)) {
+    writeOutOfBand(st, buffer.slice(0), buffer.byteLength);
+    return;
+  }
+  const w = st.w;
   if (buffer.resizable) {
     w.u8(Tag.RESIZABLE_ARRAYBUFFER);
     w.u32(buffer.byteLength);

@@ -38,7 +38,7 @@ export function encodeBuiltIn(
       return;
     }
     case Kind.ARRAYBUFFER:
-      encodeArrayBufferValue(w, value as ArrayBuffer);
+      encodeArrayBufferValue(st, value as ArrayBuffer);
       return;
     case Kind.DATE:
       w.u8(Tag.DATE);

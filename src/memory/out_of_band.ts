@@ -1,42 +1,108 @@
 /**
- * Values that travel beside a message's bytes rather than inside them: a `SharedArrayBuffer`
- * (the point is the same memory on both sides, so it cannot be copied into a mailbox) and
- * `ArrayBuffer`s the caller asked to move. The encoder collects them in `items`, in the order it
- * meets them, and writes an `OUT_OF_BAND` tag with the index; the link sends the items through the
- * runtime's message channel (moving the `ArrayBuffer`s, without a copy), and the decoder puts
- * them back in place.
+ * Values that travel beside a message's bytes rather than inside them, through the runtime's
+ * message channel:
+ * - a `SharedArrayBuffer` (the point is the same memory on both sides, so it cannot be copied
+ *   into a mailbox);
+ * - an `ArrayBuffer` the caller asked to move (moved without a copy);
+ * - a large byte copy: the buffer of a large typed array, `DataView` or `ArrayBuffer` is copied
+ *   once into a fresh buffer that is then moved, so the receiver gets it without a second copy
+ *   and allocation (through a mailbox it would be copied in, then copied out into a fresh buffer);
+ * - a large string, where the runtime's channel carries strings cheaply (Bun shares them).
+ *
+ * The encoder collects them in `items`, in the order it meets them, and writes an `OUT_OF_BAND`
+ * (or `OUT_OF_BAND_STRING`) tag with the index; the link sends the items before it publishes the
+ * message, and the decoder puts them back in place.
  *
  * @module
  */
 
-/** The out-of-band part of one message. */
+/** Sizes from which values go out of band rather than through the mailbox. */
+export interface OutOfBandPolicy {
+  /** Byte copies of at least this many bytes go out of band (`Infinity`: never). */
+  readonly bytes: number;
+  /** Strings of at least this many UTF-16 units go out of band (`Infinity`: never). */
+  readonly string: number;
+}
+
+/** The out-of-band part of one message, reused from message to message. */
 export interface OutOfBand {
   /** `ArrayBuffer`s to move rather than copy. */
   transfer: ReadonlySet<ArrayBuffer> | undefined;
-  /** Filled by the encoder: the objects that travel beside the bytes. */
-  items: object[];
+  /** Filled by the encoder: the values that travel beside the bytes. */
+  items: unknown[];
+  /** Filled by the encoder: bytes of the copies and strings among `items` (they count towards
+   * the largest message allowed, as they would in the mailbox). */
+  copied: number;
+  /** When large copies and strings go out of band. */
+  readonly policy: OutOfBandPolicy;
 }
 
-/** True when the encoder must send `value` out of band. */
+/** Never sends copies or strings out of band: only shared and moved buffers. */
+export const NO_LARGE_VALUES: OutOfBandPolicy = { bytes: Infinity, string: Infinity };
+
+/** A fresh, empty out-of-band part that follows `policy`. */
+export function outOfBand(policy: OutOfBandPolicy = NO_LARGE_VALUES): OutOfBand {
+  return { transfer: undefined, items: [], copied: 0, policy };
+}
+
+/** True when the encoder must send `value` out of band as it is (shared or moved). */
 export function isOutOfBand(oob: OutOfBand, value: object): boolean {
   return (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer) ||
     (oob.transfer !== undefined && value instanceof ArrayBuffer && oob.transfer.has(value));
 }
 
+/** True when a copy of `byteLength` bytes should go out of band. */
+export function copiesOutOfBand(oob: OutOfBand | undefined, byteLength: number): boolean {
+  return oob !== undefined && byteLength >= oob.policy.bytes;
+}
+
+/** True when `value` should go out of band as a string. */
+export function sendsStringOutOfBand(oob: OutOfBand | undefined, value: string): boolean {
+  return oob !== undefined && value.length >= oob.policy.string;
+}
+
 /**
- * Detaches every moved `ArrayBuffer` among `items` from the caller now, as `postMessage` does,
- * by moving it into a new buffer (no copy) that the message will carry.
+ * Adds `item` to the message's items.
+ * @param copied Bytes to count towards the message's size (0 for shared and moved buffers).
+ * @returns Its index.
  */
-export function detachMoved(items: object[]): void {
+export function addItem(oob: OutOfBand, item: unknown, copied: number): number {
+  oob.copied += copied;
+  return oob.items.push(item) - 1;
+}
+
+/**
+ * Detaches every `ArrayBuffer` that the caller moves from the caller now, as `postMessage` does,
+ * by moving it into a new buffer (no copy) that the message will carry. Call before
+ * {@linkcode takeItems}, which forgets the transfer set.
+ */
+export function detachMoved(oob: OutOfBand): void {
+  const moved = oob.transfer;
+  if (moved === undefined) return;
+  const items = oob.items;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (item instanceof ArrayBuffer) items[i] = item.transfer();
+    if (item instanceof ArrayBuffer && moved.has(item)) items[i] = item.transfer();
   }
 }
 
-/** The `ArrayBuffer`s among `items`: the transfer list of the message that carries them. */
-export function transferList(items: readonly object[]): ArrayBuffer[] {
+/** The `ArrayBuffer`s among `items` (moved buffers and copies): the message's transfer list. */
+export function transferList(items: readonly unknown[]): ArrayBuffer[] {
   return items.filter((item): item is ArrayBuffer => item instanceof ArrayBuffer);
+}
+
+/**
+ * True when a message with these items can be sent again after its receiver died: every item is
+ * still on this side (shared buffers and strings). Moved buffers and copies left with the message.
+ */
+export function canResend(items: readonly unknown[] | undefined): boolean {
+  return items === undefined || items.every((item) => !(item instanceof ArrayBuffer));
+}
+
+/** Drops the items collected so far (keeps the transfer set, for encoding the message again). */
+export function clearItems(oob: OutOfBand): void {
+  oob.items.length = 0;
+  oob.copied = 0;
 }
 
 /**
@@ -44,10 +110,9 @@ export function transferList(items: readonly object[]): ArrayBuffer[] {
  * next message) and forgets its transfer set.
  * @returns The items, or undefined when there were none.
  */
-export function takeItems(oob: OutOfBand): object[] | undefined {
+export function takeItems(oob: OutOfBand): unknown[] | undefined {
+  const items = oob.items.length === 0 ? undefined : oob.items.slice();
+  clearItems(oob);
   oob.transfer = undefined;
-  if (oob.items.length === 0) return undefined;
-  const items = oob.items.slice();
-  oob.items.length = 0;
   return items;
 }

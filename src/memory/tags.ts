@@ -75,8 +75,13 @@ export const Tag = {
   VIEW: 24,
   /** u32 byte length, u32 max byte length, bytes: a resizable ArrayBuffer. One id. */
   RESIZABLE_ARRAYBUFFER: 25,
-  /** u32 index into the message's out-of-band items (a SharedArrayBuffer or a moved ArrayBuffer) */
+  /**
+   * u32 index into the message's out-of-band items: a SharedArrayBuffer, a moved ArrayBuffer or
+   * a large copy (see `out_of_band.ts`). One id.
+   */
   OUT_OF_BAND: 28,
+  /** u32 index into the message's out-of-band items: a large string. No id, as for STRING. */
+  OUT_OF_BAND_STRING: 30,
   /**
    * No value: skipped where a value is read. Written before the tag of a large byte array so
    * that its bytes start 8-aligned (V8 copies to and from shared memory 3-6x faster then).

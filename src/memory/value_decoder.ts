@@ -17,7 +17,7 @@ let spare: unknown[] | undefined;
  * Decodes one value from `r`, advancing it past the value.
  * @throws {TypeError} When the bytes are not a valid encoding.
  */
-export function decodeValue(r: ByteReader, items: readonly object[] = NO_ITEMS): unknown {
+export function decodeValue(r: ByteReader, items: readonly unknown[] = NO_ITEMS): unknown {
   const refs = spare ?? [];
   spare = undefined;
   const outer = outOfBand;
@@ -89,6 +89,11 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
       return decodeView(r, refs);
     case Tag.OUT_OF_BAND:
       return decodeOutOfBand(r, refs);
+    case Tag.OUT_OF_BAND_STRING: {
+      const item = outOfBandItem(r);
+      if (typeof item !== "string") throw badItem(item);
+      return item;
+    }
     case Tag.DATE: {
       const out = new Date(r.f64());
       refs.push(out);
@@ -213,16 +218,25 @@ function decodeArrayBuffer(r: ByteReader, refs: unknown[], tag: number): ArrayBu
   return out;
 }
 
-const NO_ITEMS: readonly object[] = [];
+const NO_ITEMS: readonly unknown[] = [];
 /** The out-of-band items of the message being decoded. */
-let outOfBand: readonly object[] = NO_ITEMS;
+let outOfBand: readonly unknown[] = NO_ITEMS;
 
-function decodeOutOfBand(r: ByteReader, refs: unknown[]): object {
+function outOfBandItem(r: ByteReader): unknown {
   const index = r.u32();
-  const item = outOfBand[index];
-  if (item === undefined) {
+  if (index >= outOfBand.length) {
     throw new TypeError(`Cannot decode value: out-of-band item missing, received index ${index}`);
   }
+  return outOfBand[index];
+}
+
+function badItem(item: unknown): TypeError {
+  return new TypeError(`Cannot decode value: wrong out-of-band item, received ${typeof item}`);
+}
+
+function decodeOutOfBand(r: ByteReader, refs: unknown[]): object {
+  const item = outOfBandItem(r);
+  if (typeof item !== "object" || item === null) throw badItem(item);
   refs.push(item);
   return item;
 }

@@ -24,7 +24,7 @@ import { encodeBuiltIn } from "./builtin_encoder.ts";
 import type { ByteWriter } from "./byte_writer.ts";
 import type { EncodeState } from "./encode_state.ts";
 import { encodeFields } from "./field_encoder.ts";
-import { isOutOfBand, type OutOfBand } from "./out_of_band.ts";
+import { addItem, isOutOfBand, type OutOfBand, sendsStringOutOfBand } from "./out_of_band.ts";
 import { encodePrimitive, writeNumber, writeString } from "./primitive_encoder.ts";
 import { Tag } from "./tags.ts";
 import { Uncloneable } from "./uncloneable.ts";
@@ -42,7 +42,8 @@ let spare: EncodeState | undefined;
  * streams and other host objects are refused; length-tracking views of a resizable buffer come
  * back with a fixed length; extra (non-index) properties of arrays longer than 256 elements
  * without holes are not sent; a `SharedArrayBuffer`, and an `ArrayBuffer` listed in
- * `oob.transfer`, go out of band (see `out_of_band.ts`), and are refused without `oob`.
+ * `oob.transfer`, go out of band (see `out_of_band.ts`), and are refused without `oob`; large
+ * byte copies and strings go out of band when `oob.policy` says so.
  *
  * @param w The writer to append to.
  * @param root How the value is named in errors (`arg`, `result`).
@@ -57,8 +58,10 @@ export function encodeValue(
 ): void {
   if (typeof value !== "object" || value === null) {
     if (typeof value === "number") writeNumber(w, value);
-    else if (typeof value === "string") writeString(w, value);
-    else {
+    else if (typeof value === "string") {
+      if (sendsStringOutOfBand(oob, value)) writeStringOutOfBand(w, oob!, value);
+      else writeString(w, value);
+    } else {
       try {
         encodePrimitive(w, value);
       } catch (err) {
@@ -91,7 +94,8 @@ function encode(st: EncodeState, value: unknown): void {
       writeNumber(st.w, value);
       return;
     case "string":
-      writeString(st.w, value);
+      if (sendsStringOutOfBand(st.oob, value)) writeStringOutOfBand(st.w, st.oob!, value);
+      else writeString(st.w, value);
       return;
     case "object":
       if (value === null) st.w.u8(Tag.NULL);
@@ -100,6 +104,12 @@ function encode(st: EncodeState, value: unknown): void {
     default:
       encodePrimitive(st.w, value);
   }
+}
+
+/** Sends a large string beside the message (see `out_of_band.ts`). */
+function writeStringOutOfBand(w: ByteWriter, oob: OutOfBand, value: string): void {
+  w.u8(Tag.OUT_OF_BAND_STRING);
+  w.u32(addItem(oob, value, value.length));
 }
 
 /** Encodes an object, or a `REF` to it when it was met before. */

@@ -5,15 +5,21 @@
  * @module
  */
 
+import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
+
 /** A worker thread as the host sees it. */
 export interface WorkerHandle {
-  /**
-   * Sends a control message or a call's out-of-band items (never call data itself: that goes
-   * through shared memory), moving the buffers in `transfer`.
-   */
+  /** Sends a control message. */
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   /** Control messages from the worker. */
   onMessage(listener: (message: unknown) => void): void;
+  /**
+   * Sends a call's out-of-band items (see `src/memory/out_of_band.ts`) through the worker's data
+   * channel, moving the buffers in `transfer`. Call data itself goes through shared memory.
+   */
+  postData(message: unknown, transfer: ArrayBuffer[]): void;
+  /** Out-of-band items from the worker. The channel never keeps the process alive. */
+  onData(listener: (message: unknown) => void): void;
   /** An uncaught error that ended the worker. */
   onError(listener: (error: unknown) => void): void;
   /** The worker is gone; `code` is its exit code. */
@@ -48,10 +54,12 @@ export interface SpawnOptions {
   name: string;
 }
 
-/** The worker's channel back to the host, for control messages. */
+/** The worker's channels back to the host: control messages, and out-of-band items. */
 export interface ParentPort {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
+  postData(message: unknown, transfer: ArrayBuffer[]): void;
+  onData(listener: (message: unknown) => void): void;
 }
 
 /** Everything runtime-specific that weft needs. */
@@ -68,4 +76,6 @@ export interface Runtime {
   availableParallelism(): number;
   /** A garbage collection, where the runtime exposes one. */
   readonly gc: (() => void) | undefined;
+  /** From which sizes copies and strings are cheaper through the data channel than a mailbox. */
+  readonly outOfBand: OutOfBandPolicy;
 }

@@ -17,13 +17,29 @@ function exposedGc(): (() => void) | undefined {
   return typeof gc === "function" ? () => gc() : undefined;
 }
 
+/**
+ * From which sizes copies and strings go through the data channel rather than a mailbox, by
+ * runtime (measured with `bench/`'s payload sweep and per-type suite, 64 calls in flight).
+ * A byte copy through a mailbox is copied twice and allocated once on the receiving side; moved
+ * through the channel it is copied and allocated once, on the sending side, which wins once a
+ * message's fixed cost is small beside the copy. Bun's channel shares strings without a copy; V8
+ * copies them, slower than the mailbox does.
+ */
+const OUT_OF_BAND = {
+  deno: { bytes: 64 * 1024, string: Infinity },
+  node: { bytes: 64 * 1024, string: Infinity },
+  bun: { bytes: 64 * 1024, string: 1024 },
+} as const;
+
 function detect(): Runtime {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
-  if (bun !== undefined) return workerThreadsRuntime("bun", () => bun.gc(false));
-  if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
-    return workerThreadsRuntime("deno", exposedGc());
+  if (bun !== undefined) {
+    return workerThreadsRuntime("bun", () => bun.gc(false), OUT_OF_BAND.bun);
   }
-  return workerThreadsRuntime("node", exposedGc());
+  if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
+    return workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno);
+  }
+  return workerThreadsRuntime("node", exposedGc(), OUT_OF_BAND.node);
 }
 
 /** The runtime weft runs on. */

@@ -1,33 +1,70 @@
 /**
  * Workers through `node:worker_threads`, which Node, Deno and Bun all provide. It is the one
  * worker API of the three that can `unref()` a worker on every runtime (Deno's Web Worker cannot),
- * which weft needs so an idle pool does not keep the process alive. Call traffic never uses its
- * `postMessage`, so the slow copies of Deno's implementation do not matter here.
+ * which weft needs so an idle pool does not keep the process alive. Only control messages use its
+ * `postMessage`: Deno's implementation copies typed arrays at about 10 MB/s, even ones it is told
+ * to move. Out-of-band call data goes through a web `MessageChannel` made per worker, whose port
+ * the worker receives in its `workerData`; every runtime moves buffers through it at full speed.
  *
  * @module
  */
 
 import { availableParallelism as osParallelism } from "node:os";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
+
+/**
+ * One end of a web `MessageChannel`, as much of it as weft uses (typed here because Node's and
+ * Deno's type libraries describe the global differently). Node's and Bun's ports, and Deno's web
+ * ports, can stop holding the event loop open with `unref`.
+ */
+interface DataPort {
+  postMessage(message: unknown, transfer: ArrayBuffer[]): void;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  close(): void;
+  unref?: () => void;
+}
+
+/** What the worker receives as `workerData`: the pool's data and the data channel's far end. */
+interface Wrapped {
+  data: unknown;
+  port: DataPort;
+}
 
 class ThreadHandle implements WorkerHandle {
   readonly #worker: Worker;
+  readonly #data: DataPort;
   #exited = false;
   readonly #gone: Promise<void>;
 
   constructor(url: URL, options: SpawnOptions) {
+    const channel = new MessageChannel() as unknown as { port1: DataPort; port2: DataPort };
+    this.#data = channel.port1;
+    const wrapped: Wrapped = { data: options.workerData, port: channel.port2 };
     this.#worker = new Worker(url, {
-      workerData: options.workerData,
+      workerData: wrapped,
+      transferList: [channel.port2 as never],
       name: options.name,
       resourceLimits: options.resourceLimits,
     });
     this.#gone = new Promise((resolve) => {
       this.#worker.once("exit", () => {
         this.#exited = true;
+        this.#data.close();
         resolve();
       });
     });
+  }
+
+  postData(message: unknown, transfer: ArrayBuffer[]): void {
+    this.#data.postMessage(message, transfer);
+  }
+
+  onData(listener: (message: unknown) => void): void {
+    this.#data.onmessage = (event) => listener(event.data);
+    // Setting the listener refs the port: the worker's own ref decides whether the process waits.
+    this.#data.unref?.();
   }
 
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
@@ -65,11 +102,21 @@ class ThreadHandle implements WorkerHandle {
   }
 }
 
-const port: ParentPort | undefined = parentPort
+function isWrapped(data: unknown): data is Wrapped {
+  return typeof data === "object" && data !== null && "port" in data && "data" in data;
+}
+
+const wrapped = !isMainThread && isWrapped(workerData) ? workerData : undefined;
+
+const port: ParentPort | undefined = parentPort && wrapped
   ? {
     postMessage: (message, transfer) => parentPort!.postMessage(message, transfer),
     onMessage: (listener) => {
       parentPort!.on("message", listener);
+    },
+    postData: (message, transfer) => wrapped.port.postMessage(message, transfer),
+    onData: (listener) => {
+      wrapped.port.onmessage = (event) => listener(event.data);
     },
   }
   : undefined;
@@ -78,17 +125,20 @@ const port: ParentPort | undefined = parentPort
  * A {@linkcode Runtime} over `node:worker_threads`.
  * @param name The runtime's name.
  * @param gc Its garbage collection hook, if it exposes one.
+ * @param outOfBand From which sizes values go through the data channel.
  */
 export function workerThreadsRuntime(
   name: Runtime["name"],
   gc: (() => void) | undefined,
+  outOfBand: OutOfBandPolicy,
 ): Runtime {
   return {
     name,
     gc,
+    outOfBand,
     spawn: (url, options) => new ThreadHandle(url, options),
-    parentPort: () => (isMainThread ? undefined : port),
-    workerData: () => (isMainThread ? undefined : workerData),
+    parentPort: () => port,
+    workerData: () => wrapped?.data,
     availableParallelism: () => osParallelism(),
   };
 }

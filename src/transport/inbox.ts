@@ -83,7 +83,7 @@ export class Inbox {
    * by {@linkcode Inbox.consume}).
    * @throws {TypeError} When the bytes are not a valid encoding.
    */
-  take(items?: readonly object[]): unknown {
+  take(items?: readonly unknown[]): unknown {
     const slot = this.#place.slotsBytes + (this.#read & SLOT_MASK) * SLOT_BYTES;
     const h = slot >> 2;
     const length = this.#u32[h + SLOT_LENGTH_U32];

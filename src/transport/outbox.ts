@@ -25,7 +25,12 @@ import {
   SLOT_META_U32,
   SLOT_OFFSET_U32,
 } from "../memory/layout.ts";
-import type { OutOfBand } from "../memory/out_of_band.ts";
+import {
+  clearItems,
+  copiesOutOfBand,
+  type OutOfBand,
+  sendsStringOutOfBand,
+} from "../memory/out_of_band.ts";
 import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
 import { fixedBytes } from "../memory/region.ts";
 import { Tag } from "../memory/tags.ts";
@@ -131,7 +136,7 @@ export class Outbox {
    * @throws {TypeError} When the value cannot cross. {RangeError} When it exceeds the max size.
    */
   put(id: number, meta: number, value: unknown, root: string, oob?: OutOfBand): boolean {
-    if (oob !== undefined) oob.items.length = 0;
+    if (oob !== undefined) clearItems(oob);
     if (!this.hasSlot()) {
       this.#encodeScratch(value, root, oob);
       return false;
@@ -167,7 +172,7 @@ export class Outbox {
     }
     // Buffers to move must reach the codec, which sends them out of band.
     if (oob?.transfer === undefined) {
-      const direct = this.#putDirect(slot, id, meta, value, root);
+      const direct = this.#putDirect(slot, id, meta, value, root, oob);
       if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
     }
     this.#encodeScratch(value, root, oob);
@@ -180,7 +185,7 @@ export class Outbox {
    * @throws {TypeError} When the value cannot cross.
    */
   encode(value: unknown, root: string, oob?: OutOfBand): Uint8Array {
-    if (oob !== undefined) oob.items.length = 0;
+    if (oob !== undefined) clearItems(oob);
     this.#encodeScratch(value, root, oob);
     return this.snapshot();
   }
@@ -235,9 +240,12 @@ export class Outbox {
     this.#scratch.reset();
     encodeValue(this.#scratch, value, root, oob);
     const max = this.#arena.maxByteLength;
-    if (this.#scratch.length > max) {
+    // Copies and strings sent out of band count as if they were in the payload.
+    const bytes = this.#scratch.length + (oob?.copied ?? 0);
+    if (bytes > max) {
+      if (oob !== undefined) clearItems(oob);
       throw new RangeError(
-        `Cannot send ${root}: it needs ${this.#scratch.length} bytes, more than payloadMaxByteLength (${max} bytes)`,
+        `Cannot send ${root}: it needs ${bytes} bytes, more than payloadMaxByteLength (${max} bytes)`,
       );
     }
   }
@@ -260,7 +268,14 @@ export class Outbox {
    * @returns DIRECT_WRITTEN, DIRECT_SKIPPED (not a direct value), or DIRECT_NO_SPACE (the
    *   value's bytes are left in the scratch buffer for a snapshot).
    */
-  #putDirect(slot: number, id: number, meta: number, value: unknown, root: string): number {
+  #putDirect(
+    slot: number,
+    id: number,
+    meta: number,
+    value: unknown,
+    root: string,
+    oob: OutOfBand | undefined,
+  ): number {
     let bytes: Uint8Array | undefined;
     let tag: number = Tag.UINT8ARRAY;
     // Only a view of a whole, plain buffer: the codec sends a partial view with its buffer (as
@@ -275,11 +290,16 @@ export class Outbox {
       bytes = new Uint8Array(value);
       tag = Tag.ARRAYBUFFER;
     } else if (
-      typeof value === "string" && value.length >= DIRECT_BYTES && value.isWellFormed()
+      typeof value === "string" && value.length >= DIRECT_BYTES &&
+      !sendsStringOutOfBand(oob, value) && value.isWellFormed()
     ) {
       return this.#putDirectString(slot, id, meta, value, root);
     }
-    if (bytes === undefined || bytes.length < DIRECT_BYTES) return DIRECT_SKIPPED;
+    if (
+      bytes === undefined || bytes.length < DIRECT_BYTES || copiesOutOfBand(oob, bytes.length)
+    ) {
+      return DIRECT_SKIPPED;
+    }
     // Three PAD tags, then the tag and the length: the bytes start 8-aligned (`Tag.PAD`).
     const n = bytes.length + 8;
     const at = this.#alloc(n);

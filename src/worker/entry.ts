@@ -47,11 +47,13 @@ async function boot(): Promise<boolean> {
 }
 
 // A listening port keeps the worker's event loop alive while the loop is parked in
-// `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Messages that come
-// before the loop exists (the items of calls sent while this worker starts) wait for it.
+// `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Items that come
+// before the loop exists (those of calls sent while this worker starts) wait for it.
 let loop: WorkerLoop | undefined;
 const early: OutOfBandMessage[] = [];
-port.onMessage((message) => {
+// The control channel carries nothing to the worker; its listener only keeps the loop alive too.
+port.onMessage(() => {});
+port.onData((message) => {
   if (loop === undefined) early.push(message as OutOfBandMessage);
   else loop.onMessage(message as OutOfBandMessage);
 });
@@ -62,7 +64,8 @@ if (await boot()) {
     spinMicroseconds: init.spinMicroseconds,
     parkMicroseconds: init.parkMicroseconds,
     gc: init.gcOnIdle ? runtime.gc : undefined,
-    post: (message, transfer) => port!.postMessage(message, transfer),
+    outOfBand: runtime.outOfBand,
+    post: (message, transfer) => port!.postData(message, transfer),
   }, () => {});
   for (const message of early.splice(0)) loop.onMessage(message);
   post({ type: "ready" });

@@ -24,17 +24,19 @@ export interface WorkerInit {
   gcOnIdle: boolean;
 }
 
-/** A call's out-of-band items (`src/memory/out_of_band.ts`), in either direction. */
+/**
+ * A call's out-of-band items (`src/memory/out_of_band.ts`), in either direction, through the
+ * worker's data channel.
+ */
 export interface OutOfBandMessage {
   type: "oob";
   id: number;
-  items: object[];
+  items: unknown[];
 }
 
 /** Control messages from a worker. */
 export type WorkerMessage =
   | { type: "ready" }
-  | OutOfBandMessage
   | { type: "boot-error"; name: string; message: string; stack: string; module: string };
 
 /** True when `data` is the spawn data of a weft worker. */

@@ -17,7 +17,13 @@
  */
 
 import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
-import { type OutOfBand, takeItems, transferList } from "../memory/out_of_band.ts";
+import {
+  type OutOfBand,
+  outOfBand,
+  type OutOfBandPolicy,
+  takeItems,
+  transferList,
+} from "../memory/out_of_band.ts";
 import type { WorkerLink } from "../transport/link.ts";
 import type { OutOfBandMessage } from "./init.ts";
 import type { TaskEntry } from "./registry.ts";
@@ -33,6 +39,8 @@ export interface WorkerLoopOptions {
   parkMicroseconds: number;
   /** A garbage collection to run when going idle, if any. */
   gc: (() => void) | undefined;
+  /** When large answers go out of band. */
+  outOfBand: OutOfBandPolicy;
   /** Sends a message to the host, moving the buffers in `transfer`. */
   post: (message: OutOfBandMessage, transfer: ArrayBuffer[]) => void;
 }
@@ -61,11 +69,11 @@ export class WorkerLoop {
   /** The host's read count when held answers last failed to fit. */
   #backlogMark = -1;
   /** Out-of-band items that arrived from the host, by call id. */
-  readonly #itemsIn = new Map<number, object[]>();
+  readonly #itemsIn = new Map<number, unknown[]>();
   /** Set while the next request waits for its out-of-band items. */
   #itemsWaiting = false;
   /** Reused for every answer: the out-of-band items its encoding collects. */
-  readonly #oob: OutOfBand = { transfer: undefined, items: [] };
+  readonly #oob: OutOfBand;
   readonly #aborts: CallAborts;
   readonly #run = () => this.run();
   readonly #flush = () => {
@@ -90,6 +98,7 @@ export class WorkerLoop {
     this.#aborts = new CallAborts(link);
     this.#tasks = tasks;
     this.#options = options;
+    this.#oob = outOfBand(options.outOfBand);
     this.#onStop = onStop;
   }
 
@@ -209,7 +218,7 @@ export class WorkerLoop {
       }
       requests.peek();
       const id = requests.id;
-      let items: object[] | undefined;
+      let items: unknown[] | undefined;
       if ((requests.meta & OUT_OF_BAND_BIT) !== 0) {
         items = this.#itemsIn.get(id);
         // The items were posted before the call was published, but messages arrive through the

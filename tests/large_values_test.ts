@@ -1,0 +1,87 @@
+/**
+ * Large values, which travel beside the mailbox through the worker's data channel (byte copies
+ * of 64 KiB and more; strings too on Bun): every kind arrives as `structuredClone` would make it,
+ * the caller's copy stays its own, views keep sharing their buffer, and many in flight at once
+ * keep their order.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { after, describe, it } from "node:test";
+import { createPool } from "../mod.ts";
+import { echo, makeBytes } from "./fixtures/basic_tasks.ts";
+
+const KB = 1000;
+
+function pattern(n: number, seed = 0): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
+  return out;
+}
+
+describe("large values through a worker", () => {
+  const pool = createPool({ threads: 1 })({ echo, makeBytes });
+  after(() => pool.shutdown());
+
+  const kinds: [string, () => unknown][] = [
+    ["a Uint8Array", () => pattern(100 * KB)],
+    ["a Float64Array", () => new Float64Array(20 * KB).map((_, i) => i / 3)],
+    ["a BigInt64Array", () => new BigInt64Array(10 * KB).map((_, i) => BigInt(i) - 5000n)],
+    ["a DataView inside its buffer", () => new DataView(pattern(200 * KB).buffer, 1000, 90 * KB)],
+    [
+      "a typed array inside its buffer",
+      () => new Int16Array(pattern(200 * KB).buffer, 64, 50 * KB),
+    ],
+    ["an ArrayBuffer", () => pattern(100 * KB, 7).buffer],
+    ["an object holding several", () => ({ a: pattern(70 * KB), b: [pattern(80 * KB, 1)] })],
+    ["an ASCII string", () => "x".repeat(300 * KB)],
+    ["a string outside Latin-1", () => "añ😀д".repeat(40 * KB)],
+    ["a string with lone surrogates", () => "\ud800a\udc00".repeat(30 * KB)],
+  ];
+  for (const [name, make] of kinds) {
+    it(`carries ${name} as structuredClone does`, async () => {
+      const value = make();
+      const expected = structuredClone(value);
+      assert.deepStrictEqual(await pool.call.echo(value), expected);
+      // The caller's value was copied, not moved.
+      assert.deepStrictEqual(value, expected);
+    });
+  }
+
+  it("sends only a Buffer's own bytes, leaving the caller's buffer attached", async () => {
+    const backing = pattern(300 * KB);
+    const buffer = Buffer.from(backing.buffer, 1000, 100 * KB);
+    const out = (await pool.call.echo(buffer)) as Uint8Array;
+    assert.equal(out.byteOffset, 0);
+    assert.equal(out.buffer.byteLength, 100 * KB);
+    assert.deepStrictEqual(new Uint8Array(out), backing.slice(1000, 101 * KB));
+    assert.equal(backing.buffer.byteLength, 300 * KB);
+  });
+
+  it("keeps large views of one buffer on one buffer", async () => {
+    const shared = pattern(200 * KB).buffer;
+    const value = {
+      bytes: new Uint8Array(shared),
+      floats: new Float64Array(shared, 8, 1000),
+      buffer: shared,
+    };
+    const out = (await pool.call.echo(value)) as typeof value;
+    assert.equal(out.bytes.buffer, out.buffer);
+    assert.equal(out.floats.buffer, out.buffer);
+    assert.deepStrictEqual(out, structuredClone(value));
+  });
+
+  it("returns large results made in the worker", async () => {
+    const out = (await pool.call.makeBytes(500 * KB)) as Uint8Array;
+    assert.equal(out.length, 500 * KB);
+    assert.ok(out.every((b) => b === 7));
+  });
+
+  it("keeps 200 large calls in flight in order, mixed with small ones", async () => {
+    const inputs = Array.from(
+      { length: 200 },
+      (_, i) => i % 3 === 0 ? i : i % 3 === 1 ? pattern(65 * KB + i, i) : "s".repeat(70 * KB + i),
+    );
+    const outputs = await Promise.all(inputs.map((v) => pool.call.echo(v)));
+    outputs.forEach((out, i) => assert.deepStrictEqual(out, inputs[i]));
+  });
+});
