@@ -106,4 +106,15 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
     ],
     ratioOn: "ms",
   },
+  types: {
+    title: "8. Per-type suite (echo, 64 in flight)",
+    note: "One value per kind, small (about 256 B of data) and large (about 256 KiB), one " +
+      "worker. MB/s counts the value's data one way: text as UTF-8, 8 B per number or Date, " +
+      "buffer bytes, keys; not the structure or any wire format.",
+    metrics: [
+      metric("calls_per_s", "calls/s", "higher"),
+      metric("mb_per_s", "MB/s", "higher"),
+    ],
+    ratioOn: "calls_per_s",
+  },
 };

@@ -21,6 +21,7 @@ export interface SystemInfo {
   skip: Partial<Record<RuntimeName, string>>;
 }
 
+/** weft and the postMessage baseline: every workload, the per-type suite only with these two. */
 const ALL: readonly WorkloadName[] = [
   "latency",
   "throughput",
@@ -29,6 +30,7 @@ const ALL: readonly WorkloadName[] = [
   "idle",
   "long_task",
   "scaling",
+  "types",
 ];
 const PEER: readonly WorkloadName[] = [
   "latency",

@@ -13,6 +13,7 @@ export const WORKLOADS = [
   "idle",
   "long_task",
   "scaling",
+  "types",
 ] as const;
 
 /** A workload's name. */

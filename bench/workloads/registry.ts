@@ -9,6 +9,7 @@ import { latency } from "./latency.ts";
 import { longTask } from "./long_task.ts";
 import type { WorkloadName } from "./names.ts";
 import { payload } from "./payload.ts";
+import { perType } from "./per_type.ts";
 import { scaling } from "./scaling.ts";
 import { startup } from "./startup.ts";
 import { throughput } from "./throughput.ts";
@@ -23,4 +24,5 @@ export const WORKLOAD_RUNNERS: Record<WorkloadName, Workload> = {
   idle,
   long_task: longTask,
   scaling,
+  types: perType,
 };

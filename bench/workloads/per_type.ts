@@ -1,0 +1,103 @@
+/**
+ * Workload 8, per-type suite: echoes one value of each kind in `type_values.ts` (objects,
+ * arrays, a tree, Map, Set, Dates, typed arrays, ArrayBuffer, ASCII and non-ASCII strings, a
+ * bigint, an error chain) at a small size (about 256 B of data) and a large one (about
+ * 256 KiB), 64 calls in flight; calls/s, and MB/s of the value's data one way (`data_bytes.ts`).
+ *
+ * Each value is built once per process and checked by a one-call probe before it is timed: a
+ * system that cannot echo it (the probe rejects, or returns a wrong copy) is noted and skips
+ * that variant only. A wrong copy later on fails the workload, as in the payload sweep.
+ *
+ * @module
+ */
+
+import { runLanes } from "../lib/lanes.ts";
+import type { Client } from "../systems/types.ts";
+import { dataBytes } from "./data_bytes.ts";
+import { type BuiltValue, TYPE_KINDS } from "./type_values.ts";
+import type { Sample, Workload } from "./types.ts";
+
+/** Data bytes of each size. */
+export const TYPE_SIZES = { small: 256, large: 256 * 1024 } as const;
+const IN_FLIGHT = 64;
+/**
+ * Warm-up (until `warmMs` or `warmCalls`, whichever comes first) and measuring time, per variant.
+ * The calls in flight at a deadline still finish, and for a large value that drain, 64 calls of
+ * up to tens of ms each, is most of the time: its warm-up is a few calls (one call already runs
+ * the codec over thousands of items), none beyond the probe with `--quick`.
+ */
+const WINDOWS = {
+  quick: {
+    small: { warmMs: 15, warmCalls: Infinity, measureMs: 15 },
+    large: { warmMs: 0, warmCalls: 0, measureMs: 20 },
+  },
+  full: {
+    small: { warmMs: 50, warmCalls: Infinity, measureMs: 50 },
+    large: { warmMs: 30, warmCalls: IN_FLIGHT / 8, measureMs: 100 },
+  },
+} as const;
+
+interface Prepared extends BuiltValue {
+  bytes: number;
+  expected: string;
+}
+
+const built = new Map<string, Prepared>();
+
+/** The value of `label`, built on first use (once per process, not per repetition). */
+function prepare(label: string, build: () => BuiltValue): Prepared {
+  let entry = built.get(label);
+  if (entry === undefined) {
+    const value = build();
+    entry = { ...value, bytes: dataBytes(value.value), expected: value.fingerprint(value.value) };
+    built.set(label, entry);
+  }
+  return entry;
+}
+
+/** An echo of `value` that throws on a wrong copy. */
+function echoOf(client: Client, label: string, value: Prepared): () => Promise<void> {
+  return async () => {
+    const back = await client.call("echo", value.value);
+    const got = value.fingerprint(back);
+    if (got !== value.expected) {
+      throw new Error(`Cannot echo ${label}: wrong result, received ${got}`);
+    }
+  };
+}
+
+/** Runs workload 8. */
+export const perType: Workload = async ({ start, quick, progress, note }) => {
+  const windows = quick ? WINDOWS.quick : WINDOWS.full;
+  const client = await start(1);
+  const samples: Sample[] = [];
+  try {
+    for (const kind of TYPE_KINDS) {
+      for (const size of ["small", "large"] as const) {
+        const label = `${kind.name} ${size}`;
+        progress(label);
+        const value = prepare(label, () => kind.build(TYPE_SIZES[size]));
+        const echo = echoOf(client, label, value);
+        try {
+          await echo();
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          note(message.startsWith("Cannot echo") ? message : `Cannot echo ${label}: ${message}`);
+          continue;
+        }
+        const { warmMs, warmCalls, measureMs } = windows[size];
+        await runLanes(IN_FLIGHT, { deadline: performance.now() + warmMs, calls: warmCalls }, echo);
+        const run = await runLanes(IN_FLIGHT, { deadline: performance.now() + measureMs }, echo);
+        const callsPerS = run.calls / (run.ms / 1000);
+        samples.push({
+          workload: "types",
+          variant: label,
+          metrics: { calls_per_s: callsPerS, mb_per_s: (callsPerS * value.bytes) / 1e6 },
+        });
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return samples;
+};
