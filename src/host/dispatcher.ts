@@ -31,9 +31,6 @@ import { type DispatcherConfig, Workers } from "./workers.ts";
 
 export type { DispatcherConfig, PoolStats };
 
-/** Calls written to one lane in one tick before they are published early, as a group. */
-const EARLY_PUBLISH = 16;
-
 /** Routes calls to workers and settles them. */
 export class Dispatcher implements LaneEvents {
   readonly #table = new CallTable();
@@ -128,7 +125,7 @@ export class Dispatcher implements LaneEvents {
           if (call.items !== undefined) lane.send(id, call.items);
           this.#dispatched(id, call, lane, seq);
           // Long batches go out in groups, so the worker starts while the host still writes.
-          if (lane.link.requests.unpublished >= EARLY_PUBLISH) lane.publishEarly();
+          if (lane.link.requests.wantsPublish()) lane.publishEarly();
         } else {
           const bytes = lane.snapshot();
           call.items = this.#takeItems();

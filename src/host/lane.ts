@@ -19,10 +19,13 @@
  */
 
 import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
-import { type OutOfBand, transferList } from "../memory/out_of_band.ts";
+import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
+import { ItemsChannel } from "../transport/items_channel.ts";
 import type { HostLink } from "../transport/link.ts";
 
+/** Payload bytes one drain decodes before it lets the event loop go on (see `#drain`). */
+const DRAIN_BYTES = 256 * 1024;
 /** Milliseconds after which a host wait re-checks the mailbox even without a wake-up. */
 export const SAFETY_WAIT_MS = 1000;
 /** Longest run of spin-served batches before the host yields to its event loop. */
@@ -52,7 +55,7 @@ export class Lane {
   #spaceMark = 0;
   #alive = true;
   /** Out-of-band items of answers, by call id, and whether the drain waits for some. */
-  readonly #itemsIn = new Map<number, unknown[]>();
+  readonly #items: ItemsChannel;
   #itemsWaiting = false;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
@@ -84,6 +87,7 @@ export class Lane {
     this.handle = handle;
     this.#events = events;
     this.#spinMs = hostSpinMicroseconds / 1000;
+    this.#items = new ItemsChannel(handle);
   }
 
   /** Calls written to this lane and not yet answered. */
@@ -252,9 +256,9 @@ export class Lane {
     this.#arm();
   }
 
-  /** The worker posted the out-of-band items of call `id`'s answer. */
-  receive(id: number, items: unknown[]): void {
-    this.#itemsIn.set(id, items);
+  /** The event loop delivered a message of the data channel: the items of an answer. */
+  receive(message: unknown): void {
+    this.#items.add(message);
     if (this.#itemsWaiting) {
       this.#itemsWaiting = false;
       this.#drain();
@@ -264,35 +268,40 @@ export class Lane {
 
   /** Sends the out-of-band items of call `id` to the worker (before the call is published). */
   send(id: number, items: unknown[]): void {
-    this.handle.postData({ type: "oob", id, items }, transferList(items));
+    this.#items.send(id, items);
   }
 
   /** Settles the responses that are ready now (used when the worker has just died). */
   drainNow(): void {
-    this.#drain();
+    while (this.#drain() > 0);
   }
 
-  /** Settles every response that is ready; returns how many. */
+  /**
+   * Settles the responses that are ready, up to `DRAIN_BYTES` of payload: after that it returns,
+   * so that the calls the settled ones lead to go out before the rest is decoded (the next
+   * wake-up comes at once, as responses are still available). Returns how many it settled.
+   */
   #drain(): number {
     const responses = this.link.responses;
     const available = responses.available();
     if (available === 0 || this.#itemsWaiting) return 0;
     const events = this.#events;
+    const bytesBefore = responses.bytesTaken;
     let n = 0;
     for (; n < available; n++) {
+      if (n > 0 && ((responses.bytesTaken - bytesBefore) | 0) >= DRAIN_BYTES) break;
       responses.peek();
       const id = responses.id;
       let status = responses.meta;
       let items: unknown[] | undefined;
       if ((status & OUT_OF_BAND_BIT) !== 0) {
-        items = this.#itemsIn.get(id);
-        // Posted before the answer was published, but messages arrive through the event loop:
-        // stop here, and drain again when they are in (see `receive`).
+        items = this.#items.take(id);
+        // Posted before the answer was published, so normally already queued; if not, stop
+        // here, and drain again when the event loop delivers them (see `receive`).
         if (items === undefined) {
           this.#itemsWaiting = true;
           break;
         }
-        this.#itemsIn.delete(id);
         status &= ~OUT_OF_BAND_BIT;
       }
       let value: unknown;

@@ -12,12 +12,7 @@ import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
 import { allocateLink, type PayloadOptions } from "../memory/region.ts";
 import type { ResourceLimits, Runtime } from "../runtime/adapter.ts";
 import { HostLink } from "../transport/link.ts";
-import {
-  type OutOfBandMessage,
-  WORKER_MARK,
-  type WorkerInit,
-  type WorkerMessage,
-} from "../worker/init.ts";
+import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
 import type { TaskRef } from "../worker/registry.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
@@ -113,10 +108,7 @@ export class Workers {
       config.hostSpinMicroseconds,
     );
     handle.onMessage((message) => this.#onMessage(lane, message as WorkerMessage));
-    handle.onData((message) => {
-      const { id, items } = message as OutOfBandMessage;
-      lane.receive(id, items);
-    });
+    handle.onData((message) => lane.receive(message));
     handle.onError((error) =>
       this.#died(
         lane,

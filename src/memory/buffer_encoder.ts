@@ -7,6 +7,7 @@
  * @module
  */
 
+import { ALIGN_BYTES } from "./byte_writer.ts";
 import type { EncodeState } from "./encode_state.ts";
 import { addItem, copiesOutOfBand, isOutOfBand } from "./out_of_band.ts";
 import { Tag, ViewKind } from "./tags.ts";
@@ -81,9 +82,6 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   w.u32(view.byteOffset);
   w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
 }
-
-/** Byte arrays at least this long are aligned with `PAD` tags (see `Tag.PAD`). */
-export const ALIGN_BYTES = 256;
 
 /** An `ArrayBuffer` as a value of its own: large ones start 8-aligned (see `Tag.PAD`). */
 export function encodeArrayBufferValue(st: EncodeState, buffer: ArrayBuffer): void {

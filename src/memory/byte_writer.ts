@@ -10,6 +10,9 @@ const encoder = new TextEncoder();
 /** Strings up to this many UTF-16 units try the ASCII loop before `encodeInto`. */
 const SHORT_STRING_CHARS = 32;
 
+/** Byte arrays and strings at least this long start 8-aligned (see `alignForBytes`). */
+export const ALIGN_BYTES = 256;
+
 /** Appends little-endian numbers, bytes and UTF-8 strings to a growable buffer. */
 export class ByteWriter {
   bytes: Uint8Array;
@@ -65,7 +68,8 @@ export class ByteWriter {
 
   /**
    * Writes `PAD` tags so that, after a one-byte tag and a u32 length, the next byte is 8-aligned
-   * (messages start 8-aligned in slots and payload extents, so this aligns it there too).
+   * (messages start 8-aligned in slots and payload extents, so this aligns it there too). V8
+   * copies bytes, and encodes and decodes UTF-8, to and from shared memory 2-6x faster then.
    * @param pad The `PAD` tag value.
    */
   alignForBytes(pad: number): void {

@@ -13,7 +13,9 @@
  * ```
  *
  * The buffer is a growable `SharedArrayBuffer`; only the producer grows it, and only while the
- * live extents are not wrapped, so growth never moves a live byte.
+ * live extents are not wrapped, so growth never moves a live byte. The producer should release
+ * what the consumer has read before each `alloc`: otherwise extents that are already free keep
+ * the buffer growing, and every message lands in memory that is not in the cache any more.
  *
  * @module
  */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ByteWriter } from "./byte_writer.ts";
+import { ALIGN_BYTES, type ByteWriter } from "./byte_writer.ts";
 import { Tag } from "./tags.ts";
 import { describe, Uncloneable } from "./uncloneable.ts";
 
@@ -20,8 +20,12 @@ export function writeNumber(w: ByteWriter, value: number): void {
   }
 }
 
-/** Writes a STRING, or a STRING16 for a string with lone surrogates (UTF-8 would lose them). */
+/**
+ * Writes a STRING, or a STRING16 for a string with lone surrogates (UTF-8 would lose them). Long
+ * strings start 8-aligned (see `ByteWriter.alignForBytes`).
+ */
 export function writeString(w: ByteWriter, value: string): void {
+  if (value.length >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
   if (value.isWellFormed()) {
     w.u8(Tag.STRING);
     w.string(value);

@@ -83,8 +83,9 @@ export const Tag = {
   /** u32 index into the message's out-of-band items: a large string. No id, as for STRING. */
   OUT_OF_BAND_STRING: 30,
   /**
-   * No value: skipped where a value is read. Written before the tag of a large byte array so
-   * that its bytes start 8-aligned (V8 copies to and from shared memory 3-6x faster then).
+   * No value: skipped where a value is read. Written before the tag of a large byte array or
+   * string so that its bytes start 8-aligned (V8 copies to and from shared memory 3-6x faster
+   * then, and encodes and decodes UTF-8 there about 2x faster).
    */
   PAD: 29,
   /**

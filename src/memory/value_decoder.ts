@@ -137,7 +137,8 @@ function pushed(refs: unknown[], value: object): object {
 
 /** Reads a STRING or STRING16 value. */
 function readString(r: ByteReader): string {
-  const tag = r.u8();
+  let tag = r.u8();
+  while (tag === Tag.PAD) tag = r.u8();
   if (tag === Tag.STRING) return r.string();
   if (tag === Tag.STRING16) return r.string16();
   throw badTag(tag, "for a string");

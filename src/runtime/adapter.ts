@@ -20,6 +20,8 @@ export interface WorkerHandle {
   postData(message: unknown, transfer: ArrayBuffer[]): void;
   /** Out-of-band items from the worker. The channel never keeps the process alive. */
   onData(listener: (message: unknown) => void): void;
+  /** Takes the next message queued on the data channel now, without the event loop. */
+  receiveData(): unknown;
   /** An uncaught error that ended the worker. */
   onError(listener: (error: unknown) => void): void;
   /** The worker is gone; `code` is its exit code. */
@@ -60,6 +62,7 @@ export interface ParentPort {
   onMessage(listener: (message: unknown) => void): void;
   postData(message: unknown, transfer: ArrayBuffer[]): void;
   onData(listener: (message: unknown) => void): void;
+  receiveData(): unknown;
 }
 
 /** Everything runtime-specific that weft needs. */

@@ -10,7 +10,13 @@
  */
 
 import { availableParallelism as osParallelism } from "node:os";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import {
+  isMainThread,
+  parentPort,
+  receiveMessageOnPort,
+  Worker,
+  workerData,
+} from "node:worker_threads";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
 
@@ -67,6 +73,10 @@ class ThreadHandle implements WorkerHandle {
     this.#data.unref?.();
   }
 
+  receiveData(): unknown {
+    return receiveFrom(this.#data);
+  }
+
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void {
     this.#worker.postMessage(message, transfer);
   }
@@ -102,6 +112,11 @@ class ThreadHandle implements WorkerHandle {
   }
 }
 
+/** The next message queued on `port`, taken now; works on web ports on all three runtimes. */
+function receiveFrom(port: DataPort): unknown {
+  return receiveMessageOnPort(port as never)?.message;
+}
+
 function isWrapped(data: unknown): data is Wrapped {
   return typeof data === "object" && data !== null && "port" in data && "data" in data;
 }
@@ -118,6 +133,7 @@ const port: ParentPort | undefined = parentPort && wrapped
     onData: (listener) => {
       wrapped.port.onmessage = (event) => listener(event.data);
     },
+    receiveData: () => receiveFrom(wrapped.port),
   }
   : undefined;
 

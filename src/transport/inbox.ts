@@ -41,6 +41,8 @@ export class Inbox {
   /** Messages consumed so far. */
   #read = 0;
   #published = 0;
+  /** Payload bytes of the messages taken so far (wraps; compare differences). */
+  bytesTaken = 0;
   /** Header fields of the message at `#read`, filled by {@linkcode Inbox.peek}. */
   id = 0;
   meta = 0;
@@ -98,6 +100,7 @@ export class Inbox {
       if (tag === Tag.FLOAT64) return this.#dv.getFloat64(at + 1, true);
       r.reset(this.#u8, this.#dv, at);
     } else {
+      this.bytesTaken = (this.bytesTaken + length) | 0;
       if (offset + length > this.#payload.length) this.#reattach();
       r.reset(this.#payload, this.#payloadView, offset);
     }

@@ -7,12 +7,7 @@
 
 import { runtime } from "../runtime/detect.ts";
 import { WorkerLink } from "../transport/link.ts";
-import {
-  isWorkerInit,
-  type OutOfBandMessage,
-  type WorkerInit,
-  type WorkerMessage,
-} from "./init.ts";
+import { isWorkerInit, type WorkerInit, type WorkerMessage } from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
 import { resolveTask } from "./registry.ts";
 
@@ -50,12 +45,12 @@ async function boot(): Promise<boolean> {
 // `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Items that come
 // before the loop exists (those of calls sent while this worker starts) wait for it.
 let loop: WorkerLoop | undefined;
-const early: OutOfBandMessage[] = [];
+const early: unknown[] = [];
 // The control channel carries nothing to the worker; its listener only keeps the loop alive too.
 port.onMessage(() => {});
 port.onData((message) => {
-  if (loop === undefined) early.push(message as OutOfBandMessage);
-  else loop.onMessage(message as OutOfBandMessage);
+  if (loop === undefined) early.push(message);
+  else loop.onMessage(message);
 });
 
 if (await boot()) {
@@ -65,7 +60,7 @@ if (await boot()) {
     parkMicroseconds: init.parkMicroseconds,
     gc: init.gcOnIdle ? runtime.gc : undefined,
     outOfBand: runtime.outOfBand,
-    post: (message, transfer) => port!.postData(message, transfer),
+    data: port,
   }, () => {});
   for (const message of early.splice(0)) loop.onMessage(message);
   post({ type: "ready" });

@@ -24,16 +24,6 @@ export interface WorkerInit {
   gcOnIdle: boolean;
 }
 
-/**
- * A call's out-of-band items (`src/memory/out_of_band.ts`), in either direction, through the
- * worker's data channel.
- */
-export interface OutOfBandMessage {
-  type: "oob";
-  id: number;
-  items: unknown[];
-}
-
 /** Control messages from a worker. */
 export type WorkerMessage =
   | { type: "ready" }

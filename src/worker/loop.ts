@@ -22,14 +22,13 @@ import {
   outOfBand,
   type OutOfBandPolicy,
   takeItems,
-  transferList,
 } from "../memory/out_of_band.ts";
 import type { WorkerLink } from "../transport/link.ts";
-import type { OutOfBandMessage } from "./init.ts";
 import type { TaskEntry } from "./registry.ts";
 import { TransferResult } from "./transfer_result.ts";
 import { CallAborts } from "./call_aborts.ts";
 import { CallContext } from "./task_context.ts";
+import { type DataEnd, ItemsChannel } from "../transport/items_channel.ts";
 
 /** Idle tuning of a worker. */
 export interface WorkerLoopOptions {
@@ -41,12 +40,9 @@ export interface WorkerLoopOptions {
   gc: (() => void) | undefined;
   /** When large answers go out of band. */
   outOfBand: OutOfBandPolicy;
-  /** Sends a message to the host, moving the buffers in `transfer`. */
-  post: (message: OutOfBandMessage, transfer: ArrayBuffer[]) => void;
+  /** The data channel to the host, for out-of-band items. */
+  data: DataEnd;
 }
-
-/** Answers per group published while a batch is still being served (a power of two). */
-const EARLY_PUBLISH = 16;
 
 interface Backlog {
   id: number;
@@ -69,7 +65,11 @@ export class WorkerLoop {
   /** The host's read count when held answers last failed to fit. */
   #backlogMark = -1;
   /** Out-of-band items that arrived from the host, by call id. */
-  readonly #itemsIn = new Map<number, unknown[]>();
+  readonly #items: ItemsChannel;
+  /** The bell value of the pending asynchronous wait, if any. */
+  #parkedOn: number | undefined;
+  /** Asynchronous waits started so far; only the latest one runs the loop when it ends. */
+  #parks = 0;
   /** Set while the next request waits for its out-of-band items. */
   #itemsWaiting = false;
   /** Reused for every answer: the out-of-band items its encoding collects. */
@@ -99,6 +99,7 @@ export class WorkerLoop {
     this.#tasks = tasks;
     this.#options = options;
     this.#oob = outOfBand(options.outOfBand);
+    this.#items = new ItemsChannel(options.data);
     this.#onStop = onStop;
   }
 
@@ -185,13 +186,23 @@ export class WorkerLoop {
       queueMicrotask(this.#run);
       return;
     }
-    link.waitBellAsync(bell, this.#run);
+    // The loop also runs on messages (out-of-band items) and settled tasks, while its last
+    // wait is still pending. One wait per bell value is enough: without this, every such run
+    // would add a wait, and the next ring would wake each of them into a loop of its own.
+    if (this.#parkedOn === bell) return;
+    this.#parkedOn = bell;
+    const generation = ++this.#parks;
+    link.waitBellAsync(bell, () => {
+      // A wait for an older bell value: the loop has parked again since, on a newer one.
+      if (generation !== this.#parks) return;
+      this.#parkedOn = undefined;
+      this.run();
+    });
   }
 
   /** A message from the host: the out-of-band items of call `id`. */
-  onMessage(message: OutOfBandMessage): void {
-    if (message?.type !== "oob") return;
-    this.#itemsIn.set(message.id, message.items);
+  onMessage(message: unknown): void {
+    this.#items.add(message);
     if (this.#itemsWaiting) {
       this.#itemsWaiting = false;
       queueMicrotask(this.#run);
@@ -220,14 +231,13 @@ export class WorkerLoop {
       const id = requests.id;
       let items: unknown[] | undefined;
       if ((requests.meta & OUT_OF_BAND_BIT) !== 0) {
-        items = this.#itemsIn.get(id);
-        // The items were posted before the call was published, but messages arrive through the
-        // event loop: leave the call in its slot and come back when they are here.
+        items = this.#items.take(id);
+        // Posted before the call was published, so normally already queued; if the runtime has
+        // not queued them yet, leave the call in its slot until the event loop delivers them.
         if (items === undefined) {
           this.#itemsWaiting = true;
           break;
         }
-        this.#itemsIn.delete(id);
       }
       const task = this.#tasks[requests.meta & ~OUT_OF_BAND_BIT];
       let arg: unknown;
@@ -248,8 +258,9 @@ export class WorkerLoop {
       } else {
         this.#start(id, task, arg);
       }
-      // Answers go out in groups while a long batch is served, so the host can drain in parallel.
-      if ((served & (EARLY_PUBLISH - 1)) === 0) this.#link.publish(true);
+      // Answers go out in groups while a long batch is served (and large ones one by one), so
+      // the host can drain in parallel.
+      if (this.#link.responses.wantsPublish()) this.#link.publish(true);
     }
     return served;
   }
@@ -340,7 +351,7 @@ export class WorkerLoop {
   #sendItems(id: number, status: number): number {
     const sent = takeItems(this.#oob);
     if (sent === undefined) return status;
-    this.#options.post({ type: "oob", id, items: sent }, transferList(sent));
+    this.#items.send(id, sent);
     return status | OUT_OF_BAND_BIT;
   }
 
