@@ -27,7 +27,11 @@ export const Tag = {
   FLOAT64: 5,
   /** u32 byte length, UTF-8 bytes. Only for well-formed strings (no lone surrogates). */
   STRING: 6,
-  /** u8 sign (1 = negative), u32 word count, u32 words of the magnitude, least significant first */
+  /**
+   * Up to 64 bits: u8 sign (1 = negative), u32 word count (0-2), u32 words of the magnitude,
+   * least significant first. Larger: u8 sign + 2, then the magnitude's hex digits (u32 length,
+   * ASCII).
+   */
   BIGINT: 7,
   /**
    * u32 length, then `length` elements, each a value or HOLE; then u32 count of extra (non-index)

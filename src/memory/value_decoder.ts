@@ -6,7 +6,7 @@
  */
 
 import type { ByteReader } from "./byte_reader.ts";
-import { builtInErrorClass, registeredErrorClass } from "./error_classes.ts";
+import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./error_classes.ts";
 import { ErrorFlag, Tag } from "./tags.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
@@ -145,20 +145,20 @@ function readString(r: ByteReader): string {
 }
 
 function readBigIntPayload(r: ByteReader): bigint {
-  const negative = r.u8() === 1;
-  const words = r.u32();
+  const sign = r.u8();
   let magnitude: bigint;
-  if (words <= 2) {
+  if (sign >= 2) {
+    magnitude = BigInt(`0x${r.string()}`);
+  } else {
+    const words = r.u32();
+    if (words > 2) {
+      throw new TypeError(`Cannot decode value: bigint of more than 2 words, received ${words}`);
+    }
     const low = words > 0 ? r.u32() : 0;
     const high = words > 1 ? r.u32() : 0;
     magnitude = (BigInt(high) << 32n) | BigInt(low);
-  } else {
-    // Parsing hex is linear; or-ing in shifted words one at a time would be quadratic.
-    const hex: string[] = new Array(words);
-    for (let i = words - 1; i >= 0; i--) hex[i] = r.u32().toString(16).padStart(8, "0");
-    magnitude = BigInt(`0x${hex.join("")}`);
   }
-  return negative ? -magnitude : magnitude;
+  return sign & 1 ? -magnitude : magnitude;
 }
 
 function decodeArray(r: ByteReader, refs: unknown[]): unknown[] {
@@ -284,6 +284,30 @@ function decodeMap(r: ByteReader, refs: unknown[]): Map<unknown, unknown> {
   return out;
 }
 
+type ErrorStatics = { stackTraceLimit?: number };
+
+/**
+ * Constructs an error; when the sender's stack will replace its own, without capturing one (the
+ * capture costs more than the rest of decoding an error, and its result is thrown away).
+ */
+function constructError(
+  Base: ErrorClass,
+  args: unknown[],
+  Class: ErrorClass,
+  hasStack: boolean,
+): Error {
+  const statics = Error as ErrorStatics;
+  const limit = statics.stackTraceLimit;
+  if (!hasStack || typeof limit !== "number" || !Reflect.set(statics, "stackTraceLimit", 0)) {
+    return Reflect.construct(Base, args, Class);
+  }
+  try {
+    return Reflect.construct(Base, args, Class);
+  } finally {
+    statics.stackTraceLimit = limit;
+  }
+}
+
 /** Defines a non-enumerable own data property, as the Error constructors do. */
 function defineHidden(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true });
@@ -302,7 +326,12 @@ function decodeError(r: ByteReader, refs: unknown[]): Error {
   // the engine's own error kind, without running the user's constructor (which may need
   // arguments we do not have). AggregateError takes its errors first.
   const args = message === undefined ? [] : [message];
-  const err: Error = Reflect.construct(Base, Base === AggregateError ? [[], ...args] : args, Class);
+  const err: Error = constructError(
+    Base,
+    Base === AggregateError ? [[], ...args] : args,
+    Class,
+    stack !== undefined,
+  );
   if (Base === AggregateError && !(flags & ErrorFlag.ERRORS)) {
     delete (err as { errors?: unknown }).errors;
   }

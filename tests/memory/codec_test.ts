@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ByteReader } from "../../src/memory/byte_reader.ts";
+import { ByteWriter } from "../../src/memory/byte_writer.ts";
+import { decodeValue } from "../../src/memory/codec.ts";
+import { Tag } from "../../src/memory/tags.ts";
 import { roundTrip } from "./codec_helpers.ts";
 import { holey, sparse, TABLE, typedArrays, withExtras } from "./value_table.ts";
 
@@ -181,5 +185,28 @@ describe("codec round trip", () => {
     const out = roundTrip(BufferClass.from("hi")) as Uint8Array;
     assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
     assert.deepStrictEqual([...out], [104, 105]);
+  });
+
+  it("keeps bigints of every size, crossing the 64-bit boundary both ways", () => {
+    for (const bits of [63, 64, 65, 4096, 100_003]) {
+      for (
+        const value of [2n ** BigInt(bits) - 1n, -(2n ** BigInt(bits)), 2n ** BigInt(bits) + 7n]
+      ) {
+        assert.equal(roundTrip(value), value);
+      }
+    }
+  });
+
+  it("refuses a bigint of more than 2 words in the short form with a TypeError", () => {
+    const w = new ByteWriter(16);
+    w.u8(Tag.BIGINT);
+    w.u8(0);
+    w.u32(3);
+    const r = new ByteReader();
+    r.reset(w.bytes, new DataView(w.bytes.buffer), 0);
+    assert.throws(
+      () => decodeValue(r),
+      /^TypeError: Cannot decode value: bigint of more than 2 words, received 3$/,
+    );
   });
 });
