@@ -29,4 +29,25 @@ describe("values through a worker", () => {
       back.forEach((out, i) => assert.deepStrictEqual(out, structuredClone(values[i])));
     }
   });
+
+  it("keeps small Uint8Arrays whole, partial, and next to their own buffer", async () => {
+    const whole = new Uint8Array([1, 2, 3]);
+    assert.deepStrictEqual(await pool.call.echo(whole), whole);
+    const backing = new Uint8Array([9, 8, 7, 6, 5]);
+    const part = backing.subarray(1, 3);
+    const back = (await pool.call.echo(part)) as Uint8Array;
+    assert.deepStrictEqual(back, structuredClone(part));
+    assert.equal(back.byteOffset, 1);
+    assert.equal(back.buffer.byteLength, 5);
+    const pair = (await pool.call.echo([whole, whole.buffer])) as [Uint8Array, ArrayBuffer];
+    assert.equal(pair[1], pair[0].buffer);
+    assert.deepStrictEqual([...pair[0]], [1, 2, 3]);
+    assert.deepStrictEqual(await pool.call.echo(new Uint8Array(0)), new Uint8Array(0));
+  });
+
+  it("refuses a small Uint8Array over a detached buffer before dispatch", async () => {
+    const bytes = new Uint8Array(4);
+    bytes.buffer.transfer();
+    await assert.rejects(pool.call.echo(bytes), TypeError);
+  });
 });

@@ -10,6 +10,14 @@ import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./erro
 import { ErrorFlag, Tag } from "./tags.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
+/** Stands in the id table for the buffer of a decoded `Uint8Array` (see `Tag.UINT8ARRAY`). */
+class BufferOf {
+  readonly view: Uint8Array;
+  constructor(view: Uint8Array) {
+    this.view = view;
+  }
+}
+
 /** Objects by id, reused across calls while no decoding runs (see {@linkcode decodeValue}). */
 let spare: unknown[] | undefined;
 
@@ -75,11 +83,14 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
       if (id >= refs.length) {
         throw new TypeError(`Cannot decode value: reference to an unknown object, received ${id}`);
       }
-      return refs[id];
+      const seen = refs[id];
+      return seen instanceof BufferOf ? seen.view.buffer : seen;
     }
     case Tag.UINT8ARRAY: {
       const out = r.copy(r.u32());
-      refs.push(out, out.buffer);
+      // The buffer's id, resolved only if something refers to it: reading `.buffer` makes V8
+      // move a small array's bytes out of its heap object, which costs more than the copy.
+      refs.push(out, new BufferOf(out));
       return out;
     }
     case Tag.ARRAYBUFFER:

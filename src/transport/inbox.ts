@@ -98,6 +98,14 @@ export class Inbox {
       const tag = this.#u8[at];
       if (tag === Tag.INT32) return this.#dv.getInt32(at + 1, true);
       if (tag === Tag.FLOAT64) return this.#dv.getFloat64(at + 1, true);
+      if (tag === Tag.UINT8ARRAY) {
+        // Small binary messages (see `Outbox`): copied byte by byte, cheaper than a slice here.
+        const n = this.#dv.getUint32(at + 1, true);
+        const out = new Uint8Array(n);
+        const u8 = this.#u8;
+        for (let i = 0; i < n; i++) out[i] = u8[at + 5 + i];
+        return out;
+      }
       r.reset(this.#u8, this.#dv, at);
     } else {
       this.bytesTaken = (this.bytesTaken + length) | 0;

@@ -187,6 +187,7 @@ export class Outbox {
     }
     // Buffers to move must reach the codec, which sends them out of band.
     if (oob?.transfer === undefined) {
+      if (this.#putSmallBytes(slot, id, meta, value)) return true;
       const direct = this.#putDirect(slot, id, meta, value, root, oob);
       if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
     }
@@ -196,6 +197,33 @@ export class Outbox {
       this.#unpublishedBytes += oob.copied;
     }
     return this.#putBytes(slot, id, meta, this.#scratch.bytes, this.#scratch.length);
+  }
+
+  /**
+   * A small, whole, plain `Uint8Array` at the top level goes inline without the codec's set-up,
+   * as `UINT8ARRAY`: small binary messages are common.
+   * @returns false when `value` is not one (nothing was written).
+   */
+  #putSmallBytes(slot: number, id: number, meta: number, value: unknown): boolean {
+    if (
+      !(value instanceof Uint8Array) || value.byteLength > INLINE_BYTES - 5 ||
+      value.constructor !== Uint8Array || value.byteOffset !== 0
+    ) {
+      return false;
+    }
+    const buffer = value.buffer;
+    if (
+      !(buffer instanceof ArrayBuffer) || buffer.resizable || buffer.detached ||
+      buffer.byteLength !== value.byteLength
+    ) {
+      return false;
+    }
+    const inline = slot + SLOT_HEADER_BYTES;
+    this.#u8[inline] = Tag.UINT8ARRAY;
+    this.#dv.setUint32(inline + 1, value.byteLength, true);
+    this.#u8.set(value, inline + 5);
+    this.#commit(slot, id, meta, 5 + value.byteLength, INLINE_OFFSET);
+    return true;
   }
 
   /**
@@ -299,8 +327,10 @@ export class Outbox {
     let tag: number = Tag.UINT8ARRAY;
     // Only a view of a whole, plain buffer: the codec sends a partial view with its buffer (as
     // structuredClone does), and a subclass (Node's Buffer) with only its own bytes.
+    // The length first: small arrays are common, and reading `.buffer` costs (see the decoder).
     if (
-      value instanceof Uint8Array && value.constructor === Uint8Array && value.byteOffset === 0 &&
+      value instanceof Uint8Array && value.byteLength >= DIRECT_BYTES &&
+      value.constructor === Uint8Array && value.byteOffset === 0 &&
       value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer &&
       !value.buffer.resizable
     ) {
