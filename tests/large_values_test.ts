@@ -36,6 +36,7 @@ describe("large values through a worker", () => {
     ["an ASCII string", () => "x".repeat(300 * KB)],
     ["a string outside Latin-1", () => "añ😀д".repeat(40 * KB)],
     ["a string with lone surrogates", () => "\ud800a\udc00".repeat(30 * KB)],
+    ["a large bigint of either sign", () => [3n ** 40_000n, -(7n ** 30_000n), 2n ** 64n]],
   ];
   for (const [name, make] of kinds) {
     it(`carries ${name} as structuredClone does`, async () => {

@@ -7,10 +7,11 @@
  * - a large byte copy: the buffer of a large typed array, `DataView` or `ArrayBuffer` is copied
  *   once into a fresh buffer that is then moved, so the receiver gets it without a second copy
  *   and allocation (through a mailbox it would be copied in, then copied out into a fresh buffer);
- * - a large string, where the runtime's channel carries strings cheaply (Bun shares them).
+ * - a large string, where the runtime's channel carries strings cheaply (Bun shares them);
+ * - a large bigint, which the channel copies natively (through the mailbox it goes as hex digits).
  *
  * The encoder collects them in `items`, in the order it meets them, and writes an `OUT_OF_BAND`
- * (or `OUT_OF_BAND_STRING`) tag with the index; the link sends the items before it publishes the
+ * (or `OUT_OF_BAND_PRIMITIVE`) tag with the index; the link sends the items before it publishes the
  * message, and the decoder puts them back in place.
  *
  * @module
@@ -22,6 +23,8 @@ export interface OutOfBandPolicy {
   readonly bytes: number;
   /** Strings of at least this many UTF-16 units go out of band (`Infinity`: never). */
   readonly string: number;
+  /** Bigints of at least this magnitude go out of band (undefined: never). */
+  readonly bigint: bigint | undefined;
 }
 
 /** The out-of-band part of one message, reused from message to message. */
@@ -38,7 +41,11 @@ export interface OutOfBand {
 }
 
 /** Never sends copies or strings out of band: only shared and moved buffers. */
-export const NO_LARGE_VALUES: OutOfBandPolicy = { bytes: Infinity, string: Infinity };
+export const NO_LARGE_VALUES: OutOfBandPolicy = {
+  bytes: Infinity,
+  string: Infinity,
+  bigint: undefined,
+};
 
 /** A fresh, empty out-of-band part that follows `policy`. */
 export function outOfBand(policy: OutOfBandPolicy = NO_LARGE_VALUES): OutOfBand {
@@ -56,9 +63,16 @@ export function copiesOutOfBand(oob: OutOfBand | undefined, byteLength: number):
   return oob !== undefined && byteLength >= oob.policy.bytes;
 }
 
-/** True when `value` should go out of band as a string. */
-export function sendsStringOutOfBand(oob: OutOfBand | undefined, value: string): boolean {
-  return oob !== undefined && value.length >= oob.policy.string;
+/**
+ * Whether a string or bigint should go out of band.
+ * @returns The bytes it counts for in the message's size (a string's length; 0 for a bigint,
+ *   whose size is not known without converting it), or -1 when it stays in the message.
+ */
+export function primitiveOutOfBand(oob: OutOfBand | undefined, value: string | bigint): number {
+  if (oob === undefined) return -1;
+  if (typeof value === "string") return value.length >= oob.policy.string ? value.length : -1;
+  const limit = oob.policy.bigint;
+  return limit !== undefined && (value >= limit || -value >= limit) ? 0 : -1;
 }
 
 /**

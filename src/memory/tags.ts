@@ -84,8 +84,8 @@ export const Tag = {
    * a large copy (see `out_of_band.ts`). One id.
    */
   OUT_OF_BAND: 28,
-  /** u32 index into the message's out-of-band items: a large string. No id, as for STRING. */
-  OUT_OF_BAND_STRING: 30,
+  /** u32 index into the message's out-of-band items: a large string or bigint. No id. */
+  OUT_OF_BAND_PRIMITIVE: 30,
   /**
    * No value: skipped where a value is read. Written before the tag of a large byte array or
    * string so that its bytes start 8-aligned (V8 copies to and from shared memory 3-6x faster

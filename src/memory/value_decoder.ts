@@ -100,9 +100,9 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
       return decodeView(r, refs);
     case Tag.OUT_OF_BAND:
       return decodeOutOfBand(r, refs);
-    case Tag.OUT_OF_BAND_STRING: {
+    case Tag.OUT_OF_BAND_PRIMITIVE: {
       const item = outOfBandItem(r);
-      if (typeof item !== "string") throw badItem(item);
+      if (typeof item !== "string" && typeof item !== "bigint") throw badItem(item);
       return item;
     }
     case Tag.DATE: {

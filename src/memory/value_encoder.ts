@@ -24,7 +24,7 @@ import { encodeBuiltIn } from "./builtin_encoder.ts";
 import type { ByteWriter } from "./byte_writer.ts";
 import type { EncodeState } from "./encode_state.ts";
 import { encodeFields } from "./field_encoder.ts";
-import { addItem, isOutOfBand, type OutOfBand, sendsStringOutOfBand } from "./out_of_band.ts";
+import { addItem, isOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
 import { encodePrimitive, writeNumber, writeString } from "./primitive_encoder.ts";
 import { Tag } from "./tags.ts";
 import { Uncloneable } from "./uncloneable.ts";
@@ -59,9 +59,8 @@ export function encodeValue(
   if (typeof value !== "object" || value === null) {
     if (typeof value === "number") writeNumber(w, value);
     else if (typeof value === "string") {
-      if (sendsStringOutOfBand(oob, value)) writeStringOutOfBand(w, oob!, value);
-      else writeString(w, value);
-    } else {
+      if (!sentOutOfBand(w, oob, value)) writeString(w, value);
+    } else if (typeof value !== "bigint" || !sentOutOfBand(w, oob, value)) {
       try {
         encodePrimitive(w, value);
       } catch (err) {
@@ -94,8 +93,10 @@ function encode(st: EncodeState, value: unknown): void {
       writeNumber(st.w, value);
       return;
     case "string":
-      if (sendsStringOutOfBand(st.oob, value)) writeStringOutOfBand(st.w, st.oob!, value);
-      else writeString(st.w, value);
+      if (!sentOutOfBand(st.w, st.oob, value)) writeString(st.w, value);
+      return;
+    case "bigint":
+      if (!sentOutOfBand(st.w, st.oob, value)) encodePrimitive(st.w, value);
       return;
     case "object":
       if (value === null) st.w.u8(Tag.NULL);
@@ -106,10 +107,13 @@ function encode(st: EncodeState, value: unknown): void {
   }
 }
 
-/** Sends a large string beside the message (see `out_of_band.ts`). */
-function writeStringOutOfBand(w: ByteWriter, oob: OutOfBand, value: string): void {
-  w.u8(Tag.OUT_OF_BAND_STRING);
-  w.u32(addItem(oob, value, value.length));
+/** Sends a large string or bigint beside the message (see `out_of_band.ts`), if it is one. */
+function sentOutOfBand(w: ByteWriter, oob: OutOfBand | undefined, value: string | bigint): boolean {
+  const copied = primitiveOutOfBand(oob, value);
+  if (copied < 0) return false;
+  w.u8(Tag.OUT_OF_BAND_PRIMITIVE);
+  w.u32(addItem(oob!, value, copied));
+  return true;
 }
 
 /** Encodes an object, or a `REF` to it when it was met before. */

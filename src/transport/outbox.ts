@@ -29,7 +29,7 @@ import {
   clearItems,
   copiesOutOfBand,
   type OutOfBand,
-  sendsStringOutOfBand,
+  primitiveOutOfBand,
 } from "../memory/out_of_band.ts";
 import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
 import { fixedBytes } from "../memory/region.ts";
@@ -340,7 +340,7 @@ export class Outbox {
       tag = Tag.ARRAYBUFFER;
     } else if (
       typeof value === "string" && value.length >= DIRECT_BYTES &&
-      !sendsStringOutOfBand(oob, value) && value.isWellFormed()
+      primitiveOutOfBand(oob, value) < 0 && value.isWellFormed()
     ) {
       return this.#putDirectString(slot, id, meta, value, root);
     }

@@ -10,7 +10,7 @@ import { decodeValue, encodeValue } from "../../src/memory/codec.ts";
 import { canResend, detachMoved, outOfBand, takeItems } from "../../src/memory/out_of_band.ts";
 import { Tag } from "../../src/memory/tags.ts";
 
-const POLICY = { bytes: 64, string: 16 };
+const POLICY = { bytes: 64, string: 16, bigint: 2n ** 64n };
 
 function encode(value: unknown, oob = outOfBand(POLICY)): { w: ByteWriter; items: unknown[] } {
   const w = new ByteWriter(16);
@@ -49,6 +49,21 @@ describe("out-of-band values", () => {
     // Copies are the caller's bytes at the time of the call.
     big.fill(1);
     assert.equal(new Uint8Array(items[0] as ArrayBuffer)[0], 9);
+  });
+
+  it("sends bigints at or above the policy's magnitude as items, either sign", () => {
+    const value = {
+      small: 2n ** 64n - 1n,
+      big: 2n ** 64n,
+      negative: -(2n ** 70n),
+      top: -(2n ** 64n),
+    };
+    const { w, items } = encode(value);
+    assert.deepEqual(items, [2n ** 64n, -(2n ** 70n), -(2n ** 64n)]);
+    assert.deepStrictEqual(decode(w, items), value);
+    const top = encode(2n ** 100n);
+    assert.deepEqual(top.items, [2n ** 100n]);
+    assert.equal(decode(top.w, top.items), 2n ** 100n);
   });
 
   it("counts copied bytes and strings, but not shared or moved buffers", () => {
@@ -97,7 +112,7 @@ describe("out-of-band values", () => {
       /^TypeError: Cannot decode value: wrong out-of-band item, received string$/,
     );
     const lone = new ByteWriter(8);
-    lone.u8(Tag.OUT_OF_BAND_STRING);
+    lone.u8(Tag.OUT_OF_BAND_PRIMITIVE);
     lone.u32(0);
     assert.throws(() => decode(lone, [5]), /received number/);
   });
