@@ -23,6 +23,14 @@ export function writeOutOfBand(st: EncodeState, value: unknown, copied = 0): voi
   st.w.u32(addItem(st.oob!, value, copied));
 }
 
+/**
+ * A fresh `ArrayBuffer` holding `n` bytes of `buffer` from `start`. `Uint8Array.prototype.slice`
+ * rather than `ArrayBuffer.prototype.slice`, which was up to 2x slower on V8 for large copies.
+ */
+function copyOf(buffer: ArrayBuffer, start: number, n: number): ArrayBuffer {
+  return new Uint8Array(buffer, start, n).slice().buffer;
+}
+
 /** Encodes a typed array or `DataView`, whose id the caller has taken, and its buffer. */
 export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   const w = st.w;
@@ -52,7 +60,7 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
         w.u8(Tag.VIEW);
         w.u8(ViewKind.UINT8);
         const start = view.byteOffset;
-        writeOutOfBand(st, (buffer as ArrayBuffer).slice(start, start + n), n);
+        writeOutOfBand(st, copyOf(buffer as ArrayBuffer, start, n), n);
         w.u32(0);
         w.u32(n);
       } else {
@@ -99,7 +107,7 @@ export function encodeArrayBufferValue(st: EncodeState, buffer: ArrayBuffer): vo
 export function encodeArrayBuffer(st: EncodeState, buffer: ArrayBuffer): void {
   if (buffer.detached) throw new Uncloneable("a detached ArrayBuffer");
   if (!buffer.resizable && copiesOutOfBand(st.oob, buffer.byteLength)) {
-    writeOutOfBand(st, buffer.slice(0), buffer.byteLength);
+    writeOutOfBand(st, copyOf(buffer, 0, buffer.byteLength), buffer.byteLength);
     return;
   }
   const w = st.w;
