@@ -147,6 +147,15 @@ function pushed(refs: unknown[], value: object): object {
 }
 
 /** Reads a STRING or STRING16 value. */
+/** A property key: a string, cached when short (see `ByteReader.key`). */
+function readKey(r: ByteReader): string {
+  let tag = r.u8();
+  while (tag === Tag.PAD) tag = r.u8();
+  if (tag === Tag.STRING) return r.key();
+  if (tag === Tag.STRING16) return r.string16();
+  throw badTag(tag, "for a string");
+}
+
 function readString(r: ByteReader): string {
   let tag = r.u8();
   while (tag === Tag.PAD) tag = r.u8();
@@ -200,7 +209,7 @@ function decodeArray(r: ByteReader, refs: unknown[]): unknown[] {
 
 function decodeFields<T extends object>(r: ByteReader, refs: unknown[], target: T, n: number): T {
   for (let i = 0; i < n; i++) {
-    const key = readString(r);
+    const key = readKey(r);
     const value = decode(r, refs);
     if (key === "__proto__") {
       // Assignment would set the prototype; `structuredClone` makes an own property.

@@ -209,4 +209,20 @@ describe("codec round trip", () => {
       /^TypeError: Cannot decode value: bigint of more than 2 words, received 3$/,
     );
   });
+
+  it("keeps keys apart whose bytes hash alike, whatever order they come in", () => {
+    // "Aa" and "BB" have the same hash (31 * 65 + 97 = 31 * 66 + 66), so they share a cache slot.
+    for (const value of [{ Aa: 1, BB: 2 }, { BB: 3, Aa: 4 }, { Aa: 5 }, { BB: 6 }]) {
+      const out = roundTrip(value) as Record<string, number>;
+      assert.deepStrictEqual(out, value);
+      assert.deepStrictEqual(Object.keys(out), Object.keys(value));
+    }
+    const long = "k".repeat(40);
+    const accents = "clé";
+    assert.deepStrictEqual(roundTrip({ [long]: 1, [accents]: 2, "": 3 }), {
+      [long]: 1,
+      [accents]: 2,
+      "": 3,
+    });
+  });
 });
