@@ -43,7 +43,7 @@ describe("crash recovery", () => {
   it("sends queued calls again after a crash, except those whose large copies went with it", async () => {
     const pool = makePool();
     try {
-      const bytes = new Uint8Array(100_000).fill(3);
+      const bytes = new Uint8Array(200_000).fill(3);
       const text = "y".repeat(5_000);
       const [crash, big, str, small] = await Promise.allSettled([
         pool.call.exitNow(7),
@@ -52,7 +52,7 @@ describe("crash recovery", () => {
         pool.call.add([1, 2]),
       ]);
       assert.ok((crash as PromiseRejectedResult).reason instanceof WorkerCrashedError);
-      // The 100 kB copy was moved to the dead worker's channel: that call cannot be sent again.
+      // The 200 kB copy was moved to the dead worker's channel: that call cannot be sent again.
       const lost = (big as PromiseRejectedResult).reason;
       assert.ok(lost instanceof WorkerCrashedError);
       assert.match(lost.message, /^Cannot send call again: worker 0 died before it started/);
@@ -60,8 +60,8 @@ describe("crash recovery", () => {
       // A string is still on the host whichever way it went, and the caller's bytes are intact.
       assert.deepEqual(str, { status: "fulfilled", value: text });
       assert.deepEqual(small, { status: "fulfilled", value: 3 });
-      assert.equal(bytes.length, 100_000);
-      assert.equal(bytes[99_999], 3);
+      assert.equal(bytes.length, 200_000);
+      assert.equal(bytes[199_999], 3);
       assert.deepEqual(await pool.call.slowEcho([bytes, 0]), bytes);
     } finally {
       await pool.shutdown();

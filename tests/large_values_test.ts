@@ -1,6 +1,6 @@
 /**
  * Large values, which travel beside the mailbox through the worker's data channel (byte copies
- * of 64 KiB and more; strings too on Bun): every kind arrives as `structuredClone` would make it,
+ * of 128 KiB and more; strings too on Bun; large bigints): every kind arrives as `structuredClone` would make it,
  * the caller's copy stays its own, views keep sharing their buffer, and many in flight at once
  * keep their order.
  */
@@ -23,16 +23,16 @@ describe("large values through a worker", () => {
   after(() => pool.shutdown());
 
   const kinds: [string, () => unknown][] = [
-    ["a Uint8Array", () => pattern(100 * KB)],
-    ["a Float64Array", () => new Float64Array(20 * KB).map((_, i) => i / 3)],
-    ["a BigInt64Array", () => new BigInt64Array(10 * KB).map((_, i) => BigInt(i) - 5000n)],
-    ["a DataView inside its buffer", () => new DataView(pattern(200 * KB).buffer, 1000, 90 * KB)],
+    ["a Uint8Array", () => pattern(200 * KB)],
+    ["a Float64Array", () => new Float64Array(40 * KB).map((_, i) => i / 3)],
+    ["a BigInt64Array", () => new BigInt64Array(20 * KB).map((_, i) => BigInt(i) - 5000n)],
+    ["a DataView inside its buffer", () => new DataView(pattern(400 * KB).buffer, 1000, 190 * KB)],
     [
       "a typed array inside its buffer",
-      () => new Int16Array(pattern(200 * KB).buffer, 64, 50 * KB),
+      () => new Int16Array(pattern(400 * KB).buffer, 64, 100 * KB),
     ],
-    ["an ArrayBuffer", () => pattern(100 * KB, 7).buffer],
-    ["an object holding several", () => ({ a: pattern(70 * KB), b: [pattern(80 * KB, 1)] })],
+    ["an ArrayBuffer", () => pattern(200 * KB, 7).buffer],
+    ["an object holding several", () => ({ a: pattern(140 * KB), b: [pattern(160 * KB, 1)] })],
     ["an ASCII string", () => "x".repeat(300 * KB)],
     ["a string outside Latin-1", () => "añ😀д".repeat(40 * KB)],
     ["a string with lone surrogates", () => "\ud800a\udc00".repeat(30 * KB)],
@@ -49,13 +49,13 @@ describe("large values through a worker", () => {
   }
 
   it("sends only a Buffer's own bytes, leaving the caller's buffer attached", async () => {
-    const backing = pattern(300 * KB);
-    const buffer = Buffer.from(backing.buffer, 1000, 100 * KB);
+    const backing = pattern(600 * KB);
+    const buffer = Buffer.from(backing.buffer, 1000, 200 * KB);
     const out = (await pool.call.echo(buffer)) as Uint8Array;
     assert.equal(out.byteOffset, 0);
-    assert.equal(out.buffer.byteLength, 100 * KB);
-    assert.deepStrictEqual(new Uint8Array(out), backing.slice(1000, 101 * KB));
-    assert.equal(backing.buffer.byteLength, 300 * KB);
+    assert.equal(out.buffer.byteLength, 200 * KB);
+    assert.deepStrictEqual(new Uint8Array(out), backing.slice(1000, 201 * KB));
+    assert.equal(backing.buffer.byteLength, 600 * KB);
   });
 
   it("keeps large views of one buffer on one buffer", async () => {
@@ -80,7 +80,7 @@ describe("large values through a worker", () => {
   it("keeps 200 large calls in flight in order, mixed with small ones", async () => {
     const inputs = Array.from(
       { length: 200 },
-      (_, i) => i % 3 === 0 ? i : i % 3 === 1 ? pattern(65 * KB + i, i) : "s".repeat(70 * KB + i),
+      (_, i) => i % 3 === 0 ? i : i % 3 === 1 ? pattern(130 * KB + i, i) : "s".repeat(70 * KB + i),
     );
     const outputs = await Promise.all(inputs.map((v) => pool.call.echo(v)));
     outputs.forEach((out, i) => assert.deepStrictEqual(out, inputs[i]));
