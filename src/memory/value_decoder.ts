@@ -7,6 +7,7 @@
 
 import type { ByteReader } from "./byte_reader.ts";
 import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./error_classes.ts";
+import { fillObject, setField } from "./object_shapes.ts";
 import { ErrorFlag, Tag } from "./tags.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
@@ -73,11 +74,8 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
       refs.push(out);
       return decodeFields(r, refs, out, r.u32());
     }
-    case Tag.OBJECT: {
-      const out = {};
-      refs.push(out);
-      return decodeFields(r, refs, out, r.u32());
-    }
+    case Tag.OBJECT:
+      return decodeObject(r, refs);
     case Tag.REF: {
       const id = r.u32();
       if (id >= refs.length) {
@@ -210,20 +208,25 @@ function decodeArray(r: ByteReader, refs: unknown[]): unknown[] {
 function decodeFields<T extends object>(r: ByteReader, refs: unknown[], target: T, n: number): T {
   for (let i = 0; i < n; i++) {
     const key = readKey(r);
-    const value = decode(r, refs);
-    if (key === "__proto__") {
-      // Assignment would set the prototype; `structuredClone` makes an own property.
-      Object.defineProperty(target, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      (target as Record<string, unknown>)[key] = value;
-    }
+    setField(target, key, decode(r, refs));
   }
   return target;
+}
+
+/** A plain object's fields: read first, then set together (see `object_shapes.ts`). */
+function decodeObject(r: ByteReader, refs: unknown[]): object {
+  const out = {};
+  // Entered before its fields are read: a field may refer back to it.
+  refs.push(out);
+  const n = r.u32();
+  const keys = new Array<string>(n);
+  const values = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    keys[i] = readKey(r);
+    values[i] = decode(r, refs);
+  }
+  fillObject(out, keys, values, n);
+  return out;
 }
 
 function decodeArrayBuffer(r: ByteReader, refs: unknown[], tag: number): ArrayBuffer {

@@ -225,4 +225,51 @@ describe("codec round trip", () => {
       "": 3,
     });
   });
+
+  it("fills objects of a repeated shape as assignment would, whatever their keys", () => {
+    const odd = [
+      'a"b',
+      "back\\slash",
+      "line\nbreak",
+      "\u2028",
+      "\ud800",
+      "é",
+      "10",
+      "2",
+      "",
+      "constructor",
+      '"];globalThis.weftInjected=1;//',
+    ];
+    for (let round = 0; round < 4; round++) {
+      const value: Record<string, unknown> = {};
+      odd.forEach((key, i) => (value[key] = i * round));
+      const out = roundTrip(value) as Record<string, unknown>;
+      assert.deepStrictEqual(out, value);
+      assert.deepStrictEqual(Object.keys(out), Object.keys(value));
+    }
+    assert.equal((globalThis as { weftInjected?: unknown }).weftInjected, undefined);
+  });
+
+  it("keeps __proto__ an own property and cycles intact in repeated shapes", () => {
+    for (let round = 0; round < 4; round++) {
+      const value = JSON.parse(`{"__proto__": {"x": ${round}}, "y": 1}`);
+      const out = roundTrip(value) as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(out), Object.prototype);
+      assert.deepStrictEqual(Object.getOwnPropertyDescriptor(out, "__proto__")?.value, {
+        x: round,
+      });
+      const cyclic: Record<string, unknown> = { a: round, b: null };
+      cyclic.b = cyclic;
+      const back = roundTrip(cyclic) as Record<string, unknown>;
+      assert.equal(back.b, back);
+      assert.equal(back.a, round);
+    }
+  });
+
+  it("fills objects with more keys than a compiled shape takes", () => {
+    for (let round = 0; round < 3; round++) {
+      const value = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i + round]));
+      assert.deepStrictEqual(roundTrip(value), value);
+    }
+  });
 });
