@@ -97,6 +97,28 @@ export class ByteWriter {
   }
 
   /**
+   * Appends `tag`, a u32 length and the bytes of `value` if it is ASCII (then it is well formed
+   * and its UTF-8 is its char codes), for strings up to {@linkcode SHORT_STRING_CHARS} long.
+   * @returns false, having written nothing, for any other string.
+   */
+  shortAscii(tag: number, value: string): boolean {
+    const n = value.length;
+    if (n > SHORT_STRING_CHARS) return false;
+    this.ensure(5 + n);
+    const bytes = this.bytes;
+    const at = this.length + 5;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (c > 0x7f) return false;
+      bytes[at + i] = c;
+    }
+    bytes[this.length] = tag;
+    this.view.setUint32(this.length + 1, n, true);
+    this.length = at + n;
+    return true;
+  }
+
+  /**
    * Appends a u32 byte length and the UTF-8 bytes of `value` (lone surrogates become U+FFFD:
    * check `isWellFormed` first and use {@linkcode ByteWriter.utf16} for such strings).
    */

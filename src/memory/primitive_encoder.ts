@@ -25,6 +25,8 @@ export function writeNumber(w: ByteWriter, value: number): void {
  * strings start 8-aligned (see `ByteWriter.alignForBytes`).
  */
 export function writeString(w: ByteWriter, value: string): void {
+  // Keys and most short values: no well-formedness check, no second pass.
+  if (w.shortAscii(Tag.STRING, value)) return;
   if (value.length >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
   if (value.isWellFormed()) {
     w.u8(Tag.STRING);
