@@ -20,12 +20,12 @@ function exposedGc(): (() => void) | undefined {
 /**
  * From which sizes copies and strings go through the data channel rather than a mailbox, by
  * runtime (measured with `bench/`'s payload sweep and per-type suite, 64 calls in flight).
- * A byte copy through a mailbox is copied twice and allocated once on the receiving side; moved
- * through the channel it is copied and allocated once, on the sending side, which wins once a
- * message's fixed cost is small beside the copy: at 64 KiB the mailbox was faster on all three
- * runtimes, at 128 KiB they were even, and above it the channel won on V8 (Bun: even). Bun's channel shares strings without a copy; V8
- * copies them, slower than the mailbox does. Every channel copies a bigint's digits natively,
- * where the mailbox converts them to hex and back.
+ * - A byte copy through a mailbox is copied twice and allocated once on the receiving side; moved
+ *   through the channel it is copied and allocated once, on the sending side. That wins once the
+ *   message's fixed cost is small beside the copy: at 64 KiB the mailbox was faster on all three
+ *   runtimes, at 128 KiB they were even, and above it the channel won on V8 (on Bun: even).
+ * - Bun's channel shares strings without a copy; V8's copies them, slower than the mailbox does.
+ * - Every channel copies a bigint's digits natively; the mailbox converts them to hex and back.
  */
 const LARGE_BYTES = 128 * 1024;
 const LARGE_BIGINT = 2n ** 32768n;

@@ -58,18 +58,18 @@ export class ItemsChannel {
    * @returns undefined when they are not on the port yet.
    */
   take(id: number): unknown[] | undefined {
-    const byId = this.#byId;
-    let items = byId.get(id);
-    while (items === undefined) {
+    const held = this.#byId.get(id);
+    if (held !== undefined) {
+      this.#byId.delete(id);
+      return held;
+    }
+    for (;;) {
       const message = this.#end.receiveData();
       if (message === undefined) return undefined;
       if (!isWire(message)) continue;
       if (message.id === id) return unpack(message);
-      byId.set(message.id, unpack(message));
-      items = byId.get(id);
+      this.#byId.set(message.id, unpack(message));
     }
-    byId.delete(id);
-    return items;
   }
 }
 

@@ -8,6 +8,14 @@
  * published read count, so a slot is never written while the consumer may still read it. Nothing
  * here blocks or waits; "no space" is an answer, and the caller decides what to do with it.
  *
+ * Why one file of over 400 lines: besides the slot and payload bookkeeping, it holds the writes
+ * that skip the codec's scratch buffer (numbers, short strings and small byte arrays inline;
+ * large byte arrays and strings straight into the payload). Those write the slot header, reserve
+ * and trim payload extents and fall back to a snapshot when space runs out, all under the
+ * ownership contract above; split into another module, each would need this class's private
+ * views, write count and arena opened up to it, and the contract would no longer be checkable in
+ * one place.
+ *
  * @module
  */
 
