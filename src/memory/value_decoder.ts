@@ -147,17 +147,14 @@ function pushed(refs: unknown[], value: object): object {
 /** Reads a STRING or STRING16 value. */
 /** A property key: a string, cached when short (see `ByteReader.key`). */
 function readKey(r: ByteReader): string {
-  let tag = r.u8();
-  while (tag === Tag.PAD) tag = r.u8();
-  if (tag === Tag.STRING) return r.key();
-  if (tag === Tag.STRING16) return r.string16();
-  throw badTag(tag, "for a string");
+  return readString(r, true);
 }
 
-function readString(r: ByteReader): string {
+/** A `STRING` or `STRING16`; as a property key, short ones come from the key cache. */
+function readString(r: ByteReader, asKey = false): string {
   let tag = r.u8();
   while (tag === Tag.PAD) tag = r.u8();
-  if (tag === Tag.STRING) return r.string();
+  if (tag === Tag.STRING) return asKey ? r.key() : r.string();
   if (tag === Tag.STRING16) return r.string16();
   throw badTag(tag, "for a string");
 }

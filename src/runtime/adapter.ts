@@ -6,22 +6,24 @@
  */
 
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
+import type { DataEnd } from "../transport/items_channel.ts";
+
+/**
+ * One end of a worker's data channel, which carries calls' out-of-band items (see
+ * `src/memory/out_of_band.ts`); call data itself goes through shared memory. The host's end
+ * never keeps the process alive.
+ */
+export interface DataChannelEnd extends DataEnd {
+  /** Items the event loop delivers (those not taken with `receiveData` first). */
+  onData(listener: (message: unknown) => void): void;
+}
 
 /** A worker thread as the host sees it. */
-export interface WorkerHandle {
+export interface WorkerHandle extends DataChannelEnd {
   /** Sends a control message. */
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   /** Control messages from the worker. */
   onMessage(listener: (message: unknown) => void): void;
-  /**
-   * Sends a call's out-of-band items (see `src/memory/out_of_band.ts`) through the worker's data
-   * channel, moving the buffers in `transfer`. Call data itself goes through shared memory.
-   */
-  postData(message: unknown, transfer: ArrayBuffer[]): void;
-  /** Out-of-band items from the worker. The channel never keeps the process alive. */
-  onData(listener: (message: unknown) => void): void;
-  /** Takes the next message queued on the data channel now, without the event loop. */
-  receiveData(): unknown;
   /** An uncaught error that ended the worker. */
   onError(listener: (error: unknown) => void): void;
   /** The worker is gone; `code` is its exit code. */
@@ -57,12 +59,9 @@ export interface SpawnOptions {
 }
 
 /** The worker's channels back to the host: control messages, and out-of-band items. */
-export interface ParentPort {
+export interface ParentPort extends DataChannelEnd {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (message: unknown) => void): void;
-  postData(message: unknown, transfer: ArrayBuffer[]): void;
-  onData(listener: (message: unknown) => void): void;
-  receiveData(): unknown;
 }
 
 /** Everything runtime-specific that weft needs. */
