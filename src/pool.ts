@@ -12,7 +12,7 @@ import { runtime } from "./runtime/detect.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
 import type { CallOptions, CloseOptions, PoolOptions, TaskCall } from "./types.ts";
-import { sourceLength, TASK_ENTRY, type TaskRef } from "./worker/registry.ts";
+import { TASK_ENTRY, taskFingerprint, type TaskRef } from "./worker/registry.ts";
 
 /** The tasks handed to a pool, by the name they are called by. */
 // deno-lint-ignore no-explicit-any -- any task, whatever its argument and result types
@@ -97,7 +97,7 @@ function taskRefs(tasks: TaskMap): TaskRef[] {
       name,
       module: entry.moduleUrl,
       ordinal: entry.ordinal,
-      sourceLength: sourceLength(entry.f),
+      fingerprint: taskFingerprint(entry.f, entry.ordinal),
     };
   });
 }

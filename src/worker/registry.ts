@@ -4,6 +4,11 @@
  * worker imports the same module, which defines the same tasks in the same order, so the pair
  * (module URL, ordinal) names the same function on both sides without any export names.
  *
+ * The pair alone can be fooled: a task defined behind a condition (or in a loop) shifts the
+ * ordinals of the tasks after it on one side only, and the worker would run its neighbour. So the
+ * host also sends a fingerprint of each task's whole definition, and the worker refuses a task
+ * whose own fingerprint differs, rather than run a function other than the one called.
+ *
  * The registry lives on `globalThis` under a registered symbol, so that two copies of weft in one
  * thread (a bundle and the package, say) still share it.
  *
@@ -25,8 +30,8 @@ export interface TaskRef {
   module: string;
   /** Position among the tasks that module defines. */
   ordinal: number;
-  /** Length of the function's source text, checked so a mismatch fails instead of misrouting. */
-  sourceLength: number;
+  /** {@linkcode taskFingerprint} of the task, checked so a mismatch fails instead of misrouting. */
+  fingerprint: number;
 }
 
 const KEY = Symbol.for("weft.taskRegistry");
@@ -49,31 +54,57 @@ export function registerTask(moduleUrl: string, f: (arg: never) => unknown): Tas
   return entry;
 }
 
+/** Why a task the host names may be missing or different in the worker, and what fixes it. */
+const LIKELY_CAUSE = "a task defined behind a condition (such as `if (isMain)`) or in a loop " +
+  "runs on one side only or in another order; define every task at module top level, in a " +
+  "fixed order";
+
 /**
- * Finds the task a host names.
- * @returns The task, or an `Error` saying why it cannot be found.
+ * Finds the task a host names, and checks that it is the same definition.
+ * @returns The task, or a `ReferenceError` naming the task, the module and the likely cause.
  */
 export function resolveTask(ref: TaskRef): TaskEntry | Error {
   const list = registry().get(ref.module) ?? [];
   const entry = list[ref.ordinal];
   if (entry === undefined) {
     return new ReferenceError(
-      `Cannot find task "${ref.name}": ${ref.module} defined ${list.length} task(s) in the worker, and this task is number ${
+      `Cannot find task "${ref.name}" in the worker: it is number ${
         ref.ordinal + 1
-      } (define tasks at module top level, not behind conditions)`,
+      } of ${ref.module}, which defines ${list.length} task(s) in the worker (${LIKELY_CAUSE})`,
     );
   }
-  if (String(entry.f).length !== ref.sourceLength) {
+  const found = taskFingerprint(entry.f, entry.ordinal);
+  if (found !== ref.fingerprint) {
+    // The host's function may still be in the worker, at another place: say where, if so.
+    const moved = list.findIndex((e) => taskFingerprint(e.f, ref.ordinal) === ref.fingerprint);
+    const hint = moved < 0 ? "" : `; the host's "${ref.name}" is number ${moved + 1} there`;
     return new ReferenceError(
-      `Cannot find task "${ref.name}": task number ${
+      `Cannot run task "${ref.name}" in the worker: number ${
         ref.ordinal + 1
-      } of ${ref.module} has a different function in the worker (define tasks at module top level, in a fixed order)`,
+      } of ${ref.module} is a different function in the worker${hint} (${LIKELY_CAUSE}), received fingerprint ${
+        hex(found)
+      } for ${hex(ref.fingerprint)}`,
     );
   }
   return entry;
 }
 
-/** Tells the source length of a task's function, as {@linkcode TaskRef.sourceLength} wants. */
-export function sourceLength(f: (arg: never) => unknown): number {
-  return String(f).length;
+/**
+ * Fingerprints a task's definition: 32-bit FNV-1a over its ordinal and the UTF-16 code units of
+ * its function's source text. Both threads load the same module text, so they compute the same
+ * number; a different function at the same place (of any source length) almost surely does not.
+ * It runs once per task per pool start, so a plain hash is enough.
+ */
+export function taskFingerprint(f: (arg: never) => unknown, ordinal: number): number {
+  const text = `${ordinal}:${String(f)}`;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16).padStart(8, "0")}`;
 }
