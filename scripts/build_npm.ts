@@ -1,5 +1,5 @@
 /**
- * Builds the npm package `weft` into `npm/` (`deno task build:npm`): compiles `mod.ts` and
+ * Builds the npm package `@weft/weft` into `npm/` (`deno task build:npm`): compiles `mod.ts` and
  * `src/**\/*.ts` with the TypeScript compiler from npm to ESM JavaScript, `.d.ts` and source maps
  * under `npm/esm/` (the `src/` tree keeps its shape, so `src/runtime/entry_url.ts` finds
  * `../worker/entry.js`), writes `npm/package.json` with the version from `deno.json` and copies
@@ -29,6 +29,11 @@ import undiciTypesPackage from "npm:undici-types@6.21.0/package.json" with { typ
 export const TYPESCRIPT_VERSION: string = ts.version;
 /** The `@types/node` version the package is built against. */
 export const NODE_TYPES_VERSION: string = nodeTypesPackage.version;
+
+/** The package's name, the same on npm as on JSR (the bare npm name `weft` is someone else's). */
+export const PACKAGE_NAME = "@weft/weft";
+/** Where the source lives; the README's links and images point there too. */
+export const REPOSITORY_URL = "https://github.com/weft-dev/weft";
 
 /** The repository root. */
 export const ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -163,10 +168,13 @@ function compilerHost(options: ts.CompilerOptions): ts.CompilerHost {
  *   declaration files; TypeScript 5.7+ resolves those, older consumers and other tools do not, so
  *   `.d.ts` files get `.js` specifiers like the code they describe.
  * - Doc examples import `./mod.ts` (runnable by `deno test --doc`); editors show npm users the same
- *   comments, where the specifier is `weft`.
+ *   comments, where the specifier is `@weft/weft`, the same name as on JSR.
  */
 function rewriteEmitted(fileName: string, text: string): string {
-  let out = text.replace(/^(\s*\*.*\bfrom\s+)"(?:(?:\.\.?\/)+mod\.ts|@weft\/weft)"/gm, '$1"weft"');
+  let out = text.replace(
+    /^(\s*\*.*\bfrom\s+)"(?:(?:\.\.?\/)+mod\.ts|@weft\/weft)"/gm,
+    '$1"@weft/weft"',
+  );
   if (fileName.endsWith(".d.ts")) {
     out = out.replace(
       /(\bfrom\s+|\bimport\(\s*|^import\s+)(["'])(\.\.?\/[^"'\n]+)\.ts\2/gm,
@@ -189,11 +197,14 @@ function diagnosticsError(diagnostics: readonly ts.Diagnostic[]): Error {
 
 function packageJson(version: string): Record<string, unknown> {
   return {
-    name: "weft",
+    name: PACKAGE_NAME,
     version,
     description: "Call a function on a worker thread as if it were a local async function: " +
       "shared-memory mailboxes instead of postMessage, on Node.js, Bun and Deno.",
     license: "MIT",
+    repository: { type: "git", url: `git+${REPOSITORY_URL}.git` },
+    homepage: `${REPOSITORY_URL}#readme`,
+    bugs: { url: `${REPOSITORY_URL}/issues` },
     keywords: ["worker", "worker_threads", "thread pool", "SharedArrayBuffer", "Atomics"],
     type: "module",
     exports: {
@@ -210,6 +221,8 @@ function packageJson(version: string): Record<string, unknown> {
     engines: { node: ">=22" },
     sideEffects: false,
     files: ["esm/", "README.md", "LICENSE"],
+    // A scoped package is private on npm unless it says otherwise.
+    publishConfig: { access: "public" },
   };
 }
 
@@ -300,6 +313,6 @@ if (import.meta.main) {
   const { version, emitted } = await buildNpm({ release: Deno.args.includes("--release") });
   const seconds = ((performance.now() - start) / 1000).toFixed(1);
   console.log(
-    `built npm/ (weft@${version}, ${emitted} files, TypeScript ${TYPESCRIPT_VERSION}) in ${seconds}s`,
+    `built npm/ (${PACKAGE_NAME}@${version}, ${emitted} files, TypeScript ${TYPESCRIPT_VERSION}) in ${seconds}s`,
   );
 }

@@ -1,7 +1,7 @@
 /**
  * Runs every test on every runtime: `deno task test`. Each runtime is fetched pinned through
- * `npx`. Options: `--only=deno,node22,node24,bun,npm` to run a subset; any other argument is a test
- * file or folder (default: `tests/`).
+ * `npx`. Options: `--only=docs,deno,node22,node24,bun,npm,field` to run a subset; any other argument
+ * is a test file or folder (default: `tests/`), and then only the runtimes' stages run.
  *
  * Ends with one line `weft tests: N passed, N failed` and exits non-zero on any failure.
  *
@@ -71,13 +71,16 @@ const RUNNER_COUNTS: Counting = {
 };
 
 /**
- * `scripts/test_npm.ts` runs several runners and checks of its own and sums them up in its closing
- * line; it prefixes the runners' lines so that only that line is counted.
+ * `scripts/test_npm.ts` and `scripts/test_field.ts` run several runners and checks of their own
+ * and sum them up in one closing line (`npm: N passed, N failed`); they prefix the runners' lines
+ * so that only that line is counted.
  */
-const NPM_COUNTS: Counting = {
-  passed: [/^npm: (\d+) passed, \d+ failed$/gm],
-  failed: [/^npm: \d+ passed, (\d+) failed$/gm],
-};
+function stageCounts(stage: string): Counting {
+  return {
+    passed: [new RegExp(`^${stage}: (\\d+) passed, \\d+ failed$`, "gm")],
+    failed: [new RegExp(`^${stage}: \\d+ passed, (\\d+) failed$`, "gm")],
+  };
+}
 
 async function run(name: string, cmd: string[], counting = RUNNER_COUNTS): Promise<Outcome> {
   console.log(`\n=== ${name}: ${cmd.join(" ")}`);
@@ -124,9 +127,14 @@ for (const runtime of [DENO, NODE22, NODE24, BUN]) {
   if (only && !only.includes(runtime.name)) continue;
   outcomes.push(await run(runtime.name, command(runtime, testFiles)));
 }
-const npmSuite = "scripts/test_npm.ts";
-if ((!only || only.includes("npm")) && args.length === 0 && exists(npmSuite)) {
-  outcomes.push(await run("npm package", [...DENO.cmd, "run", "-A", npmSuite], NPM_COUNTS));
+const stages = [
+  { name: "npm", title: "npm package", script: "scripts/test_npm.ts" },
+  { name: "field", title: "field", script: "scripts/test_field.ts" },
+];
+for (const stage of stages) {
+  if ((only && !only.includes(stage.name)) || args.length > 0 || !exists(stage.script)) continue;
+  const cmd = [...DENO.cmd, "run", "-A", stage.script];
+  outcomes.push(await run(stage.title, cmd, stageCounts(stage.name)));
 }
 
 function exists(path: string): boolean {

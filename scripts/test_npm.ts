@@ -4,8 +4,8 @@
  * `npm pack`, installs the tarball into an empty temporary project, and there runs, on Node 22,
  * Node 24 and Bun:
  *
- * - the test suite, with imports of the repository's `mod.ts` rewritten to `weft` (test files that
- *   reach into `src/` test internals, not the package, and are skipped and named);
+ * - the test suite, with imports of the repository's `mod.ts` rewritten to `@weft/weft` (test
+ *   files that reach into `src/` test internals, not the package, and are skipped and named);
  * - an ESM import (`esm_test.mjs`) and a `require()` (`require_test.cjs`) of the package that run a
  *   task on a pool;
  *
@@ -19,80 +19,12 @@
  * @module
  */
 
-import { buildNpm, NODE_TYPES_VERSION, ROOT, TYPESCRIPT_VERSION } from "./build_npm.ts";
+import { NODE_TYPES_VERSION, PACKAGE_NAME, ROOT, TYPESCRIPT_VERSION } from "./build_npm.ts";
+import { buildAndPack, Checks, exitCheck, npmInstall, run } from "./package_kit.ts";
 import { BUN, NODE22, NODE24, type PinnedRuntime } from "./runtimes.ts";
 
-interface Check {
-  name: string;
-  passed: number;
-  failed: number;
-  seconds: number;
-}
-
-const checks: Check[] = [];
+const checks = new Checks("npm");
 const keep = Deno.args.includes("--keep");
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-interface Ran {
-  code: number;
-  text: string;
-}
-
-/**
- * Runs `cmd` in `cwd`, echoing its output line by line behind `label |` (stdout only when `echo`
- * is true: `npm pack --json` output is parsed, not shown).
- */
-async function run(label: string, cmd: string[], cwd: string, echo = true): Promise<Ran> {
-  console.log(`${label} | $ ${cmd.join(" ")}`);
-  const child = new Deno.Command(cmd[0], {
-    args: cmd.slice(1),
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", FORCE_COLOR: "0" },
-  }).spawn();
-  let text = "";
-  const pump = async (stream: ReadableStream<Uint8Array>, show: boolean) => {
-    let pending = "";
-    for await (const chunk of stream) {
-      const s = decoder.decode(chunk, { stream: true });
-      text += s;
-      pending += s;
-      const lines = pending.split("\n");
-      pending = lines.pop()!;
-      if (!show) continue;
-      for (const line of lines) Deno.stdout.writeSync(encoder.encode(`${label} | ${line}\n`));
-    }
-    if (show && pending !== "") Deno.stdout.writeSync(encoder.encode(`${label} | ${pending}\n`));
-  };
-  await Promise.all([pump(child.stdout, echo), pump(child.stderr, true)]);
-  const { code } = await child.status;
-  return { code, text };
-}
-
-async function timed(name: string, body: () => Promise<{ passed: number; failed: number }>) {
-  const start = performance.now();
-  let outcome: { passed: number; failed: number };
-  try {
-    outcome = await body();
-  } catch (err) {
-    // A check that throws (a command that cannot start, a missing file) fails that check only;
-    // the remaining checks still run and the summary still prints.
-    console.log(`${name} | error: ${err instanceof Error ? err.stack : String(err)}`);
-    outcome = { passed: 0, failed: 1 };
-  }
-  const seconds = (performance.now() - start) / 1000;
-  checks.push({ name, ...outcome, seconds });
-  console.log(
-    `${name} | ${outcome.passed} passed, ${outcome.failed} failed (${seconds.toFixed(1)}s)`,
-  );
-}
-
-/** One check that passes when the command exits 0. */
-function exitCheck(ran: Ran): { passed: number; failed: number } {
-  return ran.code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-}
 
 // --- the test suite, rewritten to import the package ---------------------------------------
 
@@ -124,7 +56,7 @@ function normalize(path: string): string {
   return new URL(`file://${path}`).pathname;
 }
 
-/** Rewrites imports of the repository's `mod.ts` to `weft`; notes imports that leave `tests/`. */
+/** Rewrites imports of the repository's `mod.ts` to `@weft/weft`; notes imports that leave `tests/`. */
 function rewriteSuiteFile(testsDir: string, rel: string): SuiteFile {
   const source = Deno.readTextFileSync(`${testsDir}/${rel}`);
   const dir = `${testsDir}/${rel}`.replace(/\/[^/]*$/, "");
@@ -133,7 +65,7 @@ function rewriteSuiteFile(testsDir: string, rel: string): SuiteFile {
   const text = source.replace(SPECIFIER, (whole, lead: string, quote: string, spec: string) => {
     if (!spec.startsWith("./") && !spec.startsWith("../")) return whole;
     const target = normalize(`${dir}/${spec}`);
-    if (target === `${ROOT}/mod.ts`) return `${lead}${quote}weft${quote}`;
+    if (target === `${ROOT}/mod.ts`) return `${lead}${quote}${PACKAGE_NAME}${quote}`;
     if (target.startsWith(`${testsDir}/`)) imports.push(target.slice(testsDir.length + 1));
     else outside ??= target.slice(ROOT.length + 1);
     return whole;
@@ -211,14 +143,14 @@ function suiteCommand(runtime: PinnedRuntime, files: string[]): string[] {
 // --- the smaller checks ----------------------------------------------------------------------
 
 const ESM_TEST = `import assert from "node:assert/strict";
-import { createPool, isMain, task } from "weft";
+import { createPool, isMain, task } from "@weft/weft";
 
 export const add = task({ f: ([a, b]) => a + b });
 export const greet = task({ f: async (name) => \`hello \${name}\` });
 
 if (isMain) {
-  const resolved = import.meta.resolve("weft");
-  assert.match(resolved, /\\/node_modules\\/weft\\/esm\\/mod\\.js$/, resolved);
+  const resolved = import.meta.resolve("@weft/weft");
+  assert.match(resolved, /\\/node_modules\\/@weft\\/weft\\/esm\\/mod\\.js$/, resolved);
   const pool = createPool({ threads: 2 })({ add, greet });
   assert.equal(await pool.call.add([1, 2]), 3);
   const results = await Promise.all([pool.call.add([20, 22]), pool.call.greet("ada")]);
@@ -230,9 +162,9 @@ if (isMain) {
 
 const REQUIRE_TEST = `"use strict";
 const assert = require("node:assert/strict");
-const { createPool, isMain, task } = require("weft");
+const { createPool, isMain, task } = require("@weft/weft");
 
-assert.match(require.resolve("weft"), /\\/node_modules\\/weft\\/esm\\/mod\\.js$/);
+assert.match(require.resolve("@weft/weft"), /\\/node_modules\\/@weft\\/weft\\/esm\\/mod\\.js$/);
 const double = task({ f: (n) => n * 2 });
 exports.double = double;
 
@@ -257,7 +189,7 @@ const CONSUMER = `import {
   type PoolOptions,
   type Task,
   task,
-} from "weft";
+} from "@weft/weft";
 
 type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true
   : false;
@@ -313,24 +245,13 @@ const TSCONFIG = {
 
 // --- main ----------------------------------------------------------------------------------
 
-const start = performance.now();
 const project = await Deno.makeTempDir({ prefix: "weft-npm-" });
 try {
-  const built = `${project}/package`;
-  const { version } = await buildNpm({ outDir: built });
-  console.log(`build | built weft@${version} with TypeScript ${TYPESCRIPT_VERSION}`);
+  const packed = await buildAndPack(project);
+  const tarball = packed.tarball;
 
-  const packCmd = ["npm", "pack", "--json", "--loglevel=error", "--pack-destination", project];
-  const pack = await run("pack", packCmd, built, false);
-  if (pack.code !== 0) throw new Error(`Cannot pack ${built}: npm pack exited with ${pack.code}`);
-  const packed = JSON.parse(pack.text.slice(pack.text.indexOf("["))) as {
-    filename: string;
-    files: { path: string }[];
-  }[];
-  const tarball = `${project}/${packed[0].filename}`;
-
-  await timed("contents", () => {
-    const paths = packed[0].files.map((f) => f.path);
+  await checks.run("contents", () => {
+    const paths = packed.files;
     const wanted = ["package.json", "LICENSE", "esm/mod.js", "esm/mod.d.ts"];
     wanted.push("esm/src/worker/entry.js", "esm/src/runtime/entry_url.js");
     const missing = wanted.filter((p) => !paths.includes(p));
@@ -339,53 +260,50 @@ try {
     for (const s of source) console.log(`contents | TypeScript source in the tarball: ${s}`);
     // The README is documentation, not code: `release:check` requires it, these tests do not.
     if (!paths.includes("README.md")) console.log("contents | warning: no README.md");
-    console.log(`contents | ${paths.length} files in ${packed[0].filename}`);
+    console.log(`contents | ${paths.length} files in ${tarball.slice(project.length + 1)}`);
     const ok = missing.length === 0 && source.length === 0;
-    return Promise.resolve(ok ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+    return ok ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
   });
 
   Deno.writeTextFileSync(
     `${project}/package.json`,
     JSON.stringify({ name: "weft-npm-test", private: true, type: "module" }, null, 2) + "\n",
   );
-  const install = await run("install", [
-    "npm",
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--prefer-offline",
-    "--loglevel=error",
+  await npmInstall("install", project, [
     tarball,
     `typescript@${TYPESCRIPT_VERSION}`,
     `@types/node@${NODE_TYPES_VERSION}`,
-  ], project);
-  if (install.code !== 0) throw new Error(`Cannot install ${tarball}: npm exited ${install.code}`);
-
+  ]);
   const suite = copySuite(project);
   Deno.writeTextFileSync(`${project}/esm_test.mjs`, ESM_TEST);
   Deno.writeTextFileSync(`${project}/require_test.cjs`, REQUIRE_TEST);
   Deno.writeTextFileSync(`${project}/consumer.ts`, CONSUMER);
   Deno.writeTextFileSync(`${project}/tsconfig.json`, JSON.stringify(TSCONFIG, null, 2) + "\n");
 
-  await timed("tsc", async () =>
+  await checks.run("tsc", async () =>
     exitCheck(
-      await run("tsc", [...NODE24.cmd, "node_modules/typescript/bin/tsc", "-p", "."], project),
+      await run("tsc", [...NODE24.cmd, "node_modules/typescript/bin/tsc", "-p", "."], {
+        cwd: project,
+      }),
     ));
 
   for (const runtime of [NODE22, NODE24, BUN]) {
     const name = runtime.name;
-    await timed(
+    await checks.run(
       `${name} esm`,
-      async () => exitCheck(await run(`${name} esm`, [...runtime.cmd, "esm_test.mjs"], project)),
+      async () =>
+        exitCheck(await run(`${name} esm`, [...runtime.cmd, "esm_test.mjs"], { cwd: project })),
     );
-    await timed(`${name} require`, async () => {
-      const ran = await run(`${name} require`, [...runtime.cmd, "require_test.cjs"], project);
+    await checks.run(`${name} require`, async () => {
+      const ran = await run(`${name} require`, [...runtime.cmd, "require_test.cjs"], {
+        cwd: project,
+      });
       if (runtime !== BUN && ran.text.includes("ERR_REQUIRE_ASYNC_MODULE")) {
         // require(esm) refuses a graph with top-level await; Node names the module only when asked.
         const traced = await run(
           `${name} require`,
           [...runtime.cmd, "--experimental-print-required-tla", "require_test.cjs"],
-          project,
+          { cwd: project },
         );
         // Node 22 prints "unexpected top-level await at <url>:<line>", Node 24 "<path>:<line>".
         const at = /unexpected top-level await at (\S+)|^(\/\S+\.m?js:\d+)$/m.exec(traced.text);
@@ -395,8 +313,8 @@ try {
       return exitCheck(ran);
     });
     if (suite.length === 0) continue;
-    await timed(`${name} suite`, async () => {
-      const ran = await run(`${name} suite`, suiteCommand(runtime, suite), project);
+    await checks.run(`${name} suite`, async () => {
+      const ran = await run(`${name} suite`, suiteCommand(runtime, suite), { cwd: project });
       const counted = countTests(ran.text, runtime);
       // A runner that dies before it prints its counts still fails the run.
       if (ran.code !== 0 && counted.failed === 0) counted.failed = 1;
@@ -404,23 +322,10 @@ try {
     });
   }
 } catch (err) {
-  console.log(`npm | error: ${err instanceof Error ? err.stack : String(err)}`);
-  checks.push({ name: "setup", passed: 0, failed: 1, seconds: 0 });
+  checks.fail("setup", err);
 } finally {
   if (keep) console.log(`npm | kept ${project}`);
   else await Deno.remove(project, { recursive: true });
 }
 
-console.log("\nnpm check                passed  failed  seconds");
-for (const c of checks) {
-  console.log(
-    `${c.name.padEnd(24)} ${String(c.passed).padStart(6)}  ${String(c.failed).padStart(6)}  ${
-      c.seconds.toFixed(1).padStart(7)
-    }`,
-  );
-}
-const passed = checks.reduce((n, c) => n + c.passed, 0);
-const failed = checks.reduce((n, c) => n + c.failed, 0);
-console.log(`(${((performance.now() - start) / 1000).toFixed(1)}s)`);
-console.log(`npm: ${passed} passed, ${failed} failed`);
-Deno.exit(failed > 0 ? 1 : 0);
+checks.finish();
