@@ -4,9 +4,10 @@
  * @module
  */
 
-import { checkTimeout } from "./host/call_options.ts";
 import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
+import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
+import { checkCloseOptions, resolvePoolOptions } from "./host/pool_options.ts";
 import { isMain } from "./is_main.ts";
 import { runtime } from "./runtime/detect.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
@@ -55,31 +56,6 @@ export interface SingleTaskPool<A, R> extends PoolControl {
   readonly call: TaskCall<A, R>;
 }
 
-const DEFAULT_SPIN_MICROSECONDS = 50;
-const DEFAULT_PARK_MICROSECONDS = 2000;
-const DEFAULT_HOST_SPIN_MICROSECONDS = 20;
-const DEFAULT_TIMEOUT_GRACE_MS = 1000;
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(
-      `Cannot create pool: ${name} must be a non-negative number, received ${value}`,
-    );
-  }
-  return value;
-}
-
-function threadCount(threads: number | undefined): number {
-  if (threads === undefined) return Math.max(1, runtime.availableParallelism() - 1);
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new RangeError(
-      `Cannot create pool: threads must be a positive integer, received ${threads}`,
-    );
-  }
-  return threads;
-}
-
 function taskRefs(tasks: TaskMap): TaskRef[] {
   if (typeof tasks !== "object" || tasks === null) {
     throw new TypeError(`Cannot create pool: tasks must be an object of tasks, received ${tasks}`);
@@ -116,20 +92,23 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
     call: call as PoolCalls<TaskMap>,
     shutdown: done,
     terminate: done,
-    close: done,
+    close: (closeOptions?: CloseOptions) => checkedClose(closeOptions, done),
     stats: () => ({ ...NO_STATS }),
     [Symbol.asyncDispose]: done,
   };
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (value !== Infinity && (!Number.isInteger(value) || value < 0)) {
-    throw new RangeError(
-      `Cannot create pool: ${name} must be a non-negative integer or Infinity, received ${value}`,
-    );
+/** Runs `close` once `options` are known to be good; bad ones reject the returned promise. */
+function checkedClose(
+  options: CloseOptions | undefined,
+  close: () => Promise<void>,
+): Promise<void> {
+  try {
+    checkCloseOptions(options);
+  } catch (err) {
+    return Promise.reject(err);
   }
-  return value;
+  return close();
 }
 
 /**
@@ -139,7 +118,9 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  *
  * @param options Pool options.
  * @returns A function that takes the tasks, by name, and returns the pool.
- * @throws {RangeError} When an option is out of range. {TypeError} When a task is not a task.
+ * @throws {TypeError} When an option's name is unknown (the message names the closest one), an
+ * option's value has the wrong type, or a task is not a task.
+ * @throws {RangeError} When an option's value is out of range, `threads` too.
  *
  * @example Two tasks on two threads
  * ```ts
@@ -158,57 +139,41 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * ```
  */
 export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks: T) => Pool<T> {
-  const threads = threadCount(options.threads);
-  const spinMicroseconds = nonNegative(
-    "worker.spinMicroseconds",
-    options.worker?.spinMicroseconds,
-    DEFAULT_SPIN_MICROSECONDS,
-  );
-  const maxQueue = positiveInteger("maxQueue", options.maxQueue, Infinity);
-  const timeoutGrace = nonNegative("timeoutGrace", options.timeoutGrace, DEFAULT_TIMEOUT_GRACE_MS);
-  const parkMicroseconds = nonNegative(
-    "worker.parkMicroseconds",
-    options.worker?.parkMicroseconds,
-    DEFAULT_PARK_MICROSECONDS,
-  );
+  const resolved = resolvePoolOptions(options, runtime.availableParallelism());
   return <T extends TaskMap>(tasks: T): Pool<T> => {
     const refs = taskRefs(tasks);
-    const call: Record<string, (arg?: unknown) => Promise<unknown>> = {};
     if (!isMain) {
-      for (const ref of refs) call[ref.name] = inertCall;
-      return inertPool(call) as Pool<T>;
+      return inertPool(callObject(refs.map((ref) => ref.name), () => inertCall)) as Pool<T>;
     }
-    const modules = options.module !== undefined
-      ? [String(options.module)]
+    const modules = resolved.module !== undefined
+      ? [resolved.module]
       : [...new Set(refs.map((ref) => ref.module))];
     const dispatcher = new Dispatcher({
       runtime,
       entryUrl: workerEntryUrl(),
-      threads,
+      threads: resolved.threads,
       modules,
       tasks: refs,
       timeouts: Object.values(tasks).map((t) => t.timeout ?? 0),
-      payload: options.payload ?? {},
-      spinMicroseconds,
-      parkMicroseconds,
-      gcOnIdle: options.worker?.gcOnIdle ?? true,
-      hostSpinMicroseconds: nonNegative(
-        "hostSpinMicroseconds",
-        options.hostSpinMicroseconds,
-        DEFAULT_HOST_SPIN_MICROSECONDS,
-      ),
-      maxQueue,
-      timeoutGrace,
-      resourceLimits: options.resourceLimits,
+      payload: {
+        payloadInitialBytes: resolved.payloadInitialBytes,
+        payloadMaxByteLength: resolved.payloadMaxByteLength,
+      },
+      spinMicroseconds: resolved.spinMicroseconds,
+      parkMicroseconds: resolved.parkMicroseconds,
+      gcOnIdle: resolved.gcOnIdle,
+      hostSpinMicroseconds: resolved.hostSpinMicroseconds,
+      maxQueue: resolved.maxQueue,
+      timeoutGrace: resolved.timeoutGrace,
+      resourceLimits: resolved.resourceLimits,
     });
-    refs.forEach((ref, index) => {
-      call[ref.name] = (arg?: unknown, callOptions?: CallOptions) =>
-        dispatcher.call(index, arg, callOptions);
-    });
-    const close = (closeOptions?: CloseOptions) => {
-      checkTimeout("close pool", closeOptions?.timeout);
-      return dispatcher.close(closeOptions?.timeout);
-    };
+    const call = callObject(
+      refs.map((ref) => ref.name),
+      (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
+        dispatcher.call(index, arg, callOptions),
+    );
+    const close = (closeOptions?: CloseOptions) =>
+      checkedClose(closeOptions, () => dispatcher.close(closeOptions?.timeout));
     return {
       call: call as PoolCalls<T>,
       shutdown: () => dispatcher.shutdown(),

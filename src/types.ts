@@ -25,8 +25,17 @@ export interface WorkerOptions {
 
 /** Options of {@linkcode createPool}. */
 export interface PoolOptions {
-  /** Worker threads. Default: available parallelism minus one, at least one. */
+  /**
+   * Worker threads: at most 4 per unit of the runtime's available parallelism, unless
+   * `allowOversubscribe` is true; never more than 1024. Default: available parallelism minus
+   * one, at least one.
+   */
   threads?: number;
+  /**
+   * Allows `threads` above 4 per unit of available parallelism (up to 1024): for tasks that
+   * mostly wait, or a machine whose reported parallelism is too low. Default: false.
+   */
+  allowOversubscribe?: boolean;
   /**
    * URL of the module that defines the tasks, for bundled code where it cannot be found from the
    * call stack. Default: the module that called `task()`.
@@ -49,13 +58,22 @@ export interface PoolOptions {
    * its worker is ended and replaced. Default: 1000.
    */
   timeoutGrace?: number;
-  /** Per-worker memory limits (Node only; Deno and Bun ignore them). */
+  /** Per-worker memory limits, each a positive number (Node only; Deno and Bun ignore them). */
   resourceLimits?: ResourceLimits;
+  /**
+   * How a call picks its worker: `"roundRobin"` (each worker in turn), `"leastBusy"` (the one
+   * with the fewest calls in flight) or `"firstIdle"` (the first with none, else the least busy).
+   * Default: the pool's own choice, which weft tunes with its benchmarks.
+   */
+  balancer?: "roundRobin" | "leastBusy" | "firstIdle";
 }
 
-/** Options of `close()`. */
+/** Options of `close()`; a bad one rejects the promise `close()` returns. */
 export interface CloseOptions {
-  /** Milliseconds to wait for running calls; then they reject and the workers end. Default: no limit. */
+  /**
+   * Milliseconds (positive) to wait for running calls; then they reject and the workers end.
+   * Default: no limit.
+   */
   timeout?: number;
 }
 

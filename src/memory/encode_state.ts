@@ -18,6 +18,11 @@ export interface EncodeState {
   refs: Map<object, number>;
   /** The next id; ahead of `refs.size` when an id was taken without an entry (see encodeView). */
   next: number;
+  /**
+   * Objects open on the way down to the one being encoded, that one included (see `MAX_DEPTH`
+   * in `value_encoder.ts`). Not unwound when encoding throws: it then tells how deep it failed.
+   */
+  depth: number;
 }
 
 /**

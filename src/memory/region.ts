@@ -6,13 +6,16 @@
  * @module
  */
 
-import { REGION_BYTES } from "./layout.ts";
+import { INLINE_OFFSET, REGION_BYTES } from "./layout.ts";
 
 /** Sizes of the payload buffers. */
 export interface PayloadOptions {
-  /** Bytes each payload buffer starts with. Default: 64 KiB. */
+  /** Bytes each payload buffer starts with; at most `payloadMaxByteLength`. Default: 64 KiB. */
   payloadInitialBytes?: number;
-  /** Bytes a payload buffer may grow to; a larger value rejects its call. Default: 256 MiB. */
+  /**
+   * Bytes a payload buffer may grow to (at least 1, at most 2^32 - 1); a larger value rejects its
+   * call. Default: 256 MiB.
+   */
   payloadMaxByteLength?: number;
 }
 
@@ -27,36 +30,16 @@ export interface LinkBuffers {
 export const DEFAULT_PAYLOAD_INITIAL_BYTES = 64 * 1024;
 /** Default maximum payload buffer size in bytes. */
 export const DEFAULT_PAYLOAD_MAX_BYTES = 256 * 1024 * 1024;
-
-function checkSize(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(
-      `Cannot create pool: payload.${name} must be an integer of at least ${min}, received ${value}`,
-    );
-  }
-  return value;
-}
-
 /**
- * Allocates the buffers of one link.
- * @throws {RangeError} When a size is not a positive integer, or the initial size exceeds the max.
+ * The largest payload buffer: slot headers hold payload offsets and lengths in 32-bit words
+ * (`layout.ts`), and the offset `INLINE_OFFSET` (2^32 - 1) marks a value held inline.
  */
+export const MAX_PAYLOAD_BYTES = INLINE_OFFSET;
+
+/** Allocates the buffers of one link, of sizes that `createPool` has checked. */
 export function allocateLink(options: PayloadOptions = {}): LinkBuffers {
-  const initial = checkSize(
-    "payloadInitialBytes",
-    options.payloadInitialBytes ?? DEFAULT_PAYLOAD_INITIAL_BYTES,
-    0,
-  );
-  const max = checkSize(
-    "payloadMaxByteLength",
-    options.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES,
-    1,
-  );
-  if (initial > max) {
-    throw new RangeError(
-      `Cannot create pool: payload.payloadInitialBytes (${initial}) exceeds payload.payloadMaxByteLength, received ${max}`,
-    );
-  }
+  const initial = options.payloadInitialBytes ?? DEFAULT_PAYLOAD_INITIAL_BYTES;
+  const max = options.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
   const payload = () => new SharedArrayBuffer(initial, { maxByteLength: max });
   return {
     region: new SharedArrayBuffer(REGION_BYTES),

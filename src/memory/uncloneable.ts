@@ -29,11 +29,27 @@ export class Uncloneable {
   }
 }
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-/** Renders a property key as a path segment: `.name`, or `["odd key"]`. */
+/**
+ * Renders a property key as a path segment: `.name`, or `["odd key"]`.
+ *
+ * No regular expression here: the containers' `catch` blocks call this while a stack overflow
+ * unwinds, and V8 compiles a regular expression lazily, on a stack that may have no room left
+ * for the compiler, which then throws a `SyntaxError` ("Invalid regular expression: ... Stack
+ * overflow") in place of the `RangeError` the caller should see.
+ */
 export function keySegment(key: string): string {
-  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return isIdentifier(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** True when `key` is an ASCII identifier (`[A-Za-z_$][A-Za-z0-9_$]*`). */
+function isIdentifier(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    const valid = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f ||
+      c === 0x24 || (i > 0 && c >= 0x30 && c <= 0x39);
+    if (!valid) return false;
+  }
+  return key.length > 0;
 }
 
 /** Renders a primitive as it would be written in code, for `.get(key)` segments. */
@@ -75,5 +91,5 @@ export function describe(value: unknown): string {
     name = undefined;
   }
   if (typeof name !== "string" || name === "") return "an object that cannot be cloned";
-  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+  return `${"AEIOU".includes(name[0]) ? "an" : "a"} ${name}`;
 }

@@ -34,6 +34,16 @@ import { kindOf } from "./value_kind.ts";
 let spare: EncodeState | undefined;
 
 /**
+ * How deep objects may nest in a value, the outermost object counting as one. The encoder and
+ * the decoder recurse per level, and engines give a thread about 1 MiB of stack: measured with
+ * nothing else on the stack, the shallowest capacity was 1,300-1,600 levels (`Map`s and errors
+ * on Deno's and Node's main threads, before the code is optimised); Bun's and Node's workers hold
+ * 4,000 to 10,000. A value deeper than this fails its call with a `RangeError` rather than a stack
+ * overflow whose place depends on the runtime and on how deep the caller already was.
+ */
+export const MAX_DEPTH = 1000;
+
+/**
  * Encodes `value` at the end of `w`.
  *
  * Differences from `structuredClone`: errors keep their own enumerable properties (such as
@@ -43,12 +53,15 @@ let spare: EncodeState | undefined;
  * back with a fixed length; extra (non-index) properties of arrays longer than 256 elements
  * without holes are not sent; a `SharedArrayBuffer`, and an `ArrayBuffer` listed in
  * `oob.transfer`, go out of band (see `out_of_band.ts`), and are refused without `oob`; large
- * byte copies and strings go out of band when `oob.policy` says so.
+ * byte copies and strings go out of band when `oob.policy` says so; objects nested more than
+ * {@linkcode MAX_DEPTH} levels deep are refused.
  *
  * @param w The writer to append to.
  * @param root How the value is named in errors (`arg`, `result`).
  * @param oob Where out-of-band values go; without it they are refused.
  * @throws {TypeError} When the value, or anything inside it, cannot cross a thread boundary.
+ * @throws {RangeError} When objects in it nest more than {@linkcode MAX_DEPTH} levels deep, or
+ * deeper than the stack allows.
  */
 export function encodeValue(
   w: ByteWriter,
@@ -70,15 +83,16 @@ export function encodeValue(
     return;
   }
   // A getter inside `value` could itself send a value; it then gets a state of its own.
-  const st = spare ?? { w, oob, refs: new Map(), next: 0 };
+  const st = spare ?? { w, oob, refs: new Map(), next: 0, depth: 0 };
   spare = undefined;
   st.w = w;
   st.oob = oob;
   st.next = 0;
+  st.depth = 0;
   try {
     encodeObject(st, value);
   } catch (err) {
-    throw err instanceof Uncloneable ? err.toTypeError(root) : err;
+    throw err instanceof Uncloneable ? err.toTypeError(root) : tooDeep(err, st.depth, root) ?? err;
   } finally {
     // Clearing drops the references to the caller's objects; the Map's storage is reused.
     st.refs.clear();
@@ -126,25 +140,44 @@ function encodeObject(st: EncodeState, value: object): void {
     return;
   }
   st.refs.set(value, st.next++);
+  // One level down; `encodeValue` turns this into the error the caller sees.
+  if (++st.depth > MAX_DEPTH) throw new RangeError("Cannot send value: nested too deep");
   if (Array.isArray(value)) {
     encodeArray(st, value, encode);
-    return;
+  } else {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      w.u8(Tag.OBJECT);
+      const keys = Object.keys(value);
+      w.u32(keys.length);
+      encodeFields(st, value, keys, 0, encode);
+    } else if (ArrayBuffer.isView(value)) {
+      encodeView(st, value);
+    } else if (st.oob !== undefined && isOutOfBand(st.oob, value)) {
+      writeOutOfBand(st, value);
+    } else {
+      encodeBuiltIn(st, value, kindOf(value, proto), encode);
+    }
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    w.u8(Tag.OBJECT);
-    const keys = Object.keys(value);
-    w.u32(keys.length);
-    encodeFields(st, value, keys, 0, encode);
-    return;
+  st.depth--;
+}
+
+/**
+ * The `RangeError` for a value sent as `root` that failed `depth` objects deep with `err`, when
+ * the cause was depth: past {@linkcode MAX_DEPTH}, or a stack overflow (on a thread with less
+ * stack than usual, or called with most of it in use). Undefined for any other error.
+ */
+function tooDeep(err: unknown, depth: number, root: string): RangeError | undefined {
+  if (depth > MAX_DEPTH) {
+    return new RangeError(
+      `Cannot send ${root}: objects may nest at most ${MAX_DEPTH} levels deep, received a value nested deeper`,
+    );
   }
-  if (ArrayBuffer.isView(value)) {
-    encodeView(st, value);
-    return;
+  if (err instanceof RangeError && err.message.includes("call stack")) {
+    return new RangeError(
+      `Cannot send ${root}: the stack ran out ${depth} levels deep (objects may nest at most ${MAX_DEPTH}), received a value nested at least that deep`,
+      { cause: err },
+    );
   }
-  if (st.oob !== undefined && isOutOfBand(st.oob, value)) {
-    writeOutOfBand(st, value);
-    return;
-  }
-  encodeBuiltIn(st, value, kindOf(value, proto), encode);
+  return undefined;
 }

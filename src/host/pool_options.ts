@@ -1,0 +1,168 @@
+/**
+ * The options of `createPool` and `close`: their schema, their defaults, and the limits on
+ * `threads`. `createPool` checks every option here before it starts anything.
+ *
+ * @module
+ */
+
+import {
+  DEFAULT_PAYLOAD_INITIAL_BYTES,
+  DEFAULT_PAYLOAD_MAX_BYTES,
+  MAX_PAYLOAD_BYTES,
+} from "../memory/region.ts";
+import type { ResourceLimits } from "../runtime/adapter.ts";
+import {
+  BOOLEAN,
+  checkOptions,
+  finite,
+  group,
+  integer,
+  MODULE_URL,
+  oneOf,
+  type Schema,
+  shown,
+} from "./option_schema.ts";
+
+/** How many threads per unit of available parallelism a pool may have without `allowOversubscribe`. */
+export const THREADS_PER_CORE = 4;
+/**
+ * The most threads any pool may have. Each worker costs an OS thread and about 10 MiB (an engine
+ * instance, its heap and two payload buffers); past a thousand the machine, not the pool, is the
+ * limit, and such a count is far more likely a mistake than a plan.
+ */
+export const MAX_THREADS = 1024;
+
+/** The balancers a pool can route calls with. */
+export const BALANCERS = ["roundRobin", "leastBusy", "firstIdle"] as const;
+
+const nonNegative = finite("a non-negative finite number", 0);
+const megabytes = finite("a positive number of megabytes", 0, true);
+
+/** Every option of `createPool`, nested ones too. */
+const POOL_SCHEMA: Schema = {
+  threads: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+  allowOversubscribe: BOOLEAN,
+  module: MODULE_URL,
+  payload: group({
+    payloadInitialBytes: integer(0, MAX_PAYLOAD_BYTES),
+    payloadMaxByteLength: integer(1, MAX_PAYLOAD_BYTES),
+  }),
+  worker: group({
+    spinMicroseconds: nonNegative,
+    parkMicroseconds: nonNegative,
+    gcOnIdle: BOOLEAN,
+  }),
+  hostSpinMicroseconds: nonNegative,
+  maxQueue: integer(0, Number.MAX_SAFE_INTEGER, "a non-negative integer or Infinity", true),
+  timeoutGrace: nonNegative,
+  resourceLimits: group({
+    maxOldGenerationSizeMb: megabytes,
+    maxYoungGenerationSizeMb: megabytes,
+    codeRangeSizeMb: megabytes,
+    stackSizeMb: megabytes,
+  }),
+  balancer: oneOf(BALANCERS),
+};
+
+/** The options of `close`. */
+const CLOSE_SCHEMA: Schema = {
+  timeout: finite("a positive number of milliseconds", 0, true),
+};
+
+/** The options of `createPool`, checked and with their defaults filled in. */
+export interface ResolvedPoolOptions {
+  threads: number;
+  /** The task module's URL when given; otherwise the tasks' own modules are used. */
+  module: string | undefined;
+  payloadInitialBytes: number;
+  payloadMaxByteLength: number;
+  spinMicroseconds: number;
+  parkMicroseconds: number;
+  gcOnIdle: boolean;
+  hostSpinMicroseconds: number;
+  maxQueue: number;
+  timeoutGrace: number;
+  resourceLimits: ResourceLimits | undefined;
+  /** Undefined: the dispatcher's default. */
+  balancer: (typeof BALANCERS)[number] | undefined;
+}
+
+/** Default of `worker.spinMicroseconds`. */
+export const DEFAULT_SPIN_MICROSECONDS = 50;
+/** Default of `worker.parkMicroseconds`. */
+export const DEFAULT_PARK_MICROSECONDS = 2000;
+/** Default of `hostSpinMicroseconds`. */
+export const DEFAULT_HOST_SPIN_MICROSECONDS = 20;
+/** Default of `timeoutGrace`, in milliseconds. */
+export const DEFAULT_TIMEOUT_GRACE_MS = 1000;
+
+/**
+ * Checks the options of `createPool` and fills in the defaults.
+ *
+ * @param options What the caller passed.
+ * @param parallelism The runtime's available parallelism, which bounds `threads`.
+ * @throws {TypeError} When an option's name is unknown or its value has the wrong type.
+ * @throws {RangeError} When a value is out of range.
+ */
+export function resolvePoolOptions(options: unknown, parallelism: number): ResolvedPoolOptions {
+  checkOptions("create pool", options, POOL_SCHEMA);
+  // deno-lint-ignore no-explicit-any -- checked against the schema just above
+  const o: Record<string, any> = options ?? {};
+  const payloadInitialBytes = o.payload?.payloadInitialBytes ?? DEFAULT_PAYLOAD_INITIAL_BYTES;
+  const payloadMaxByteLength = o.payload?.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
+  if (payloadInitialBytes > payloadMaxByteLength) {
+    throw new RangeError(
+      `Cannot create pool: payload.payloadInitialBytes (${payloadInitialBytes}) must not exceed payload.payloadMaxByteLength, received ${
+        shown(payloadMaxByteLength)
+      }`,
+    );
+  }
+  return {
+    threads: threadCount(o.threads, o.allowOversubscribe === true, parallelism),
+    module: o.module === undefined ? undefined : String(o.module),
+    payloadInitialBytes,
+    payloadMaxByteLength,
+    spinMicroseconds: o.worker?.spinMicroseconds ?? DEFAULT_SPIN_MICROSECONDS,
+    parkMicroseconds: o.worker?.parkMicroseconds ?? DEFAULT_PARK_MICROSECONDS,
+    gcOnIdle: o.worker?.gcOnIdle ?? true,
+    hostSpinMicroseconds: o.hostSpinMicroseconds ?? DEFAULT_HOST_SPIN_MICROSECONDS,
+    maxQueue: o.maxQueue ?? Infinity,
+    timeoutGrace: o.timeoutGrace ?? DEFAULT_TIMEOUT_GRACE_MS,
+    resourceLimits: o.resourceLimits,
+    balancer: o.balancer,
+  };
+}
+
+/**
+ * The most threads a pool may have: {@linkcode THREADS_PER_CORE} per unit of `parallelism`, or
+ * {@linkcode MAX_THREADS} with `allowOversubscribe` (never more than that).
+ */
+export function maxThreads(parallelism: number, allowOversubscribe: boolean): number {
+  return allowOversubscribe
+    ? MAX_THREADS
+    : Math.min(MAX_THREADS, THREADS_PER_CORE * Math.max(1, parallelism));
+}
+
+/** `threads`, checked against its bound; by default the available parallelism minus one. */
+function threadCount(
+  threads: number | undefined,
+  allowOversubscribe: boolean,
+  parallelism: number,
+): number {
+  if (threads === undefined) return Math.max(1, parallelism - 1);
+  const max = maxThreads(parallelism, allowOversubscribe);
+  if (threads <= max) return threads;
+  const why = allowOversubscribe || max === MAX_THREADS
+    ? `at most ${MAX_THREADS}, the limit for any pool`
+    : `at most ${max} (${THREADS_PER_CORE} × the available parallelism of ${parallelism}) unless allowOversubscribe is true, which allows up to ${MAX_THREADS}`;
+  throw new RangeError(`Cannot create pool: threads must be ${why}, received ${shown(threads)}`);
+}
+
+/**
+ * Checks the options of `close`.
+ * @throws {TypeError} When a name is unknown, or a value has the wrong type.
+ * @throws {RangeError} When `timeout` is not a positive finite number.
+ */
+export function checkCloseOptions(options: unknown): void {
+  checkOptions("close pool", options, CLOSE_SCHEMA);
+}
