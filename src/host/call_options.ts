@@ -4,6 +4,8 @@
  * @module
  */
 
+import { checkValue, finite, type Rule, shown } from "./option_schema.ts";
+
 /** Options of one call. */
 export interface CallOptions {
   /** Aborts the call: before dispatch it never runs; while running the task's `ctx.signal` aborts. */
@@ -22,16 +24,18 @@ export interface CallOptions {
 
 /**
  * Checks per-call options.
- * @throws {TypeError} When `options`, or `signal`, has the wrong type.
- * @throws {RangeError} When `timeout` is not a positive finite number.
+ * @throws {TypeError} When `options`, `signal`, `timeout` or `transfer` has the wrong type.
+ * @throws {RangeError} When `timeout` is a number that is not positive and finite.
  */
 export function checkCallOptions(options: CallOptions): void {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Cannot call task: options must be an object, received ${options}`);
+    throw new TypeError(`Cannot call task: options must be an object, received ${shown(options)}`);
   }
   const { signal, timeout } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`Cannot call task: signal must be an AbortSignal, received ${signal}`);
+    throw new TypeError(
+      `Cannot call task: signal must be an AbortSignal, received ${shown(signal)}`,
+    );
   }
   checkTimeout("call task", timeout);
   const { transfer } = options;
@@ -47,17 +51,14 @@ export function checkCallOptions(options: CallOptions): void {
   }
 }
 
+/** A timeout: milliseconds, positive and finite. */
+export const TIMEOUT_MS: Rule = finite("a positive number of milliseconds", 0, true);
+
 /**
  * Checks a timeout option.
- * @throws {RangeError} When it is given and not a positive finite number.
+ * @throws {TypeError} When it is given and not a number.
+ * @throws {RangeError} When it is a number that is not positive and finite.
  */
 export function checkTimeout(action: string, timeout: unknown): void {
-  if (timeout === undefined) return;
-  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
-    throw new RangeError(
-      `Cannot ${action}: timeout must be a positive number of milliseconds, received ${
-        String(timeout)
-      }`,
-    );
-  }
+  checkValue(action, "timeout", timeout, TIMEOUT_MS);
 }

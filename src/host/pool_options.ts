@@ -11,6 +11,7 @@ import {
   MAX_PAYLOAD_BYTES,
 } from "../memory/region.ts";
 import type { ResourceLimits } from "../runtime/adapter.ts";
+import { TIMEOUT_MS } from "./call_options.ts";
 import {
   BOOLEAN,
   checkOptions,
@@ -66,7 +67,7 @@ const POOL_SCHEMA: Schema = {
 
 /** The options of `close`. */
 const CLOSE_SCHEMA: Schema = {
-  timeout: finite("a positive number of milliseconds", 0, true),
+  timeout: TIMEOUT_MS,
 };
 
 /** The options of `createPool`, checked and with their defaults filled in. */

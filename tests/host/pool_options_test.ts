@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  checkCloseOptions,
+  MAX_THREADS,
+  maxThreads,
+  resolvePoolOptions,
+  THREADS_PER_CORE,
+} from "../../src/host/pool_options.ts";
+import {
+  DEFAULT_PAYLOAD_INITIAL_BYTES,
+  DEFAULT_PAYLOAD_MAX_BYTES,
+} from "../../src/memory/region.ts";
+
+describe("resolvePoolOptions", () => {
+  it("fills in every default", () => {
+    assert.deepEqual(resolvePoolOptions(undefined, 4), {
+      threads: 3,
+      module: undefined,
+      payloadInitialBytes: DEFAULT_PAYLOAD_INITIAL_BYTES,
+      payloadMaxByteLength: DEFAULT_PAYLOAD_MAX_BYTES,
+      spinMicroseconds: 50,
+      parkMicroseconds: 2000,
+      gcOnIdle: true,
+      hostSpinMicroseconds: 20,
+      maxQueue: Infinity,
+      timeoutGrace: 1000,
+      resourceLimits: undefined,
+      balancer: undefined,
+    });
+    assert.equal(resolvePoolOptions({}, 1).threads, 1);
+  });
+
+  it("keeps the values given", () => {
+    const resolved = resolvePoolOptions({
+      threads: 2,
+      module: new URL("file:///tasks.ts"),
+      payload: { payloadInitialBytes: 0, payloadMaxByteLength: 1 },
+      worker: { spinMicroseconds: 1, parkMicroseconds: 2, gcOnIdle: false },
+      hostSpinMicroseconds: 0,
+      maxQueue: 7,
+      timeoutGrace: 5,
+      resourceLimits: { maxOldGenerationSizeMb: 64 },
+      balancer: "firstIdle",
+    }, 2);
+    assert.equal(resolved.module, "file:///tasks.ts");
+    assert.equal(resolved.payloadMaxByteLength, 1);
+    assert.equal(resolved.gcOnIdle, false);
+    assert.equal(resolved.maxQueue, 7);
+    assert.deepEqual(resolved.resourceLimits, { maxOldGenerationSizeMb: 64 });
+    assert.equal(resolved.balancer, "firstIdle");
+  });
+});
+
+describe("the thread limit", () => {
+  it("is 4 per unit of parallelism, up to 1024, and 1024 with allowOversubscribe", () => {
+    assert.equal(THREADS_PER_CORE, 4);
+    assert.equal(MAX_THREADS, 1024);
+    assert.equal(maxThreads(2, false), 8);
+    assert.equal(maxThreads(0, false), 4);
+    assert.equal(maxThreads(300, false), 1024);
+    assert.equal(maxThreads(2, true), 1024);
+  });
+
+  it("says the bound, the parallelism, the value and the option that lifts it", () => {
+    assert.throws(
+      () => resolvePoolOptions({ threads: 9 }, 2),
+      (err: Error) =>
+        err instanceof RangeError &&
+        err.message ===
+          "Cannot create pool: threads must be at most 8 (4 × the available parallelism of 2) unless allowOversubscribe is true, which allows up to 1024, received 9 (a number)",
+    );
+    assert.equal(resolvePoolOptions({ threads: 9, allowOversubscribe: true }, 2).threads, 9);
+    assert.throws(
+      () => resolvePoolOptions({ threads: 1025, allowOversubscribe: true }, 2),
+      /threads must be at most 1024, the limit for any pool, received 1025 \(a number\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: 2000 }, 512),
+      /threads must be at most 1024, the limit for any pool/,
+    );
+  });
+});
+
+describe("checkCloseOptions", () => {
+  it("accepts no options and a positive timeout", () => {
+    checkCloseOptions(undefined);
+    checkCloseOptions({});
+    checkCloseOptions({ timeout: 0.5 });
+  });
+
+  it("refuses a bad timeout, an unknown name and options that are not an object", () => {
+    assert.throws(() => checkCloseOptions({ timeout: -1 }), RangeError);
+    assert.throws(() => checkCloseOptions({ timeout: "5" }), /received "5" \(a string\)/);
+    assert.throws(() => checkCloseOptions({ timeOut: 5 }), /did you mean timeout\?/);
+    assert.throws(() => checkCloseOptions(5), TypeError);
+  });
+});
