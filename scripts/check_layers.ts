@@ -7,10 +7,16 @@
  * the public layer (`src/*.ts`). `runtime/` sits below `worker/` and `host/` because both start
  * or talk to threads through it; it imports nothing of weft's but `errors.ts`.
  *
+ * The transport moves bytes and never decides what they are: no file in `src/transport/` may
+ * import the codec's wire format (`src/memory/tags.ts`); encoding decisions, fast paths included,
+ * go through `src/memory/message_codec.ts`.
+ *
  * @module
  */
 
 const LAYERS = ["memory", "transport", "runtime", "worker", "host"];
+/** Files that only the codec may import, and the layer kept away from them. */
+const CODEC_ONLY = { file: "src/memory/tags.ts", forbiddenIn: "src/transport/" };
 
 function layerOf(path: string): number {
   const rel = path.replace(/^.*?src\//, "");
@@ -53,6 +59,11 @@ for (const file of files) {
     if (!/^(?:import|export)\s+type\s/.test(m[0])) deps.push(target);
     const from = layerOf(file);
     const to = layerOf(target);
+    if (target === CODEC_ONLY.file && file.startsWith(CODEC_ONLY.forbiddenIn)) {
+      problems.push(
+        `${file}: imports ${spec}, the codec's wire format; the transport moves bytes only (use src/memory/message_codec.ts)`,
+      );
+    }
     if (file === "src/errors.ts") {
       problems.push(`${file}: errors.ts is a leaf and imports ${spec}`);
     } else if (to > from) {

@@ -5,6 +5,7 @@ import { createPool, PoolClosedError, WorkerStartError } from "../mod.ts";
 import {
   add,
   armTimer,
+  blockUntil,
   didTimerFire,
   echo,
   fail,
@@ -184,6 +185,35 @@ describe("payload limits", () => {
       assert.ok((big as PromiseRejectedResult).reason instanceof RangeError);
       const ok = (await pool.call.echo(new Uint8Array(60_000))) as Uint8Array;
       assert.equal(ok.length, 60_000);
+    } finally {
+      await pool.shutdown();
+    }
+  });
+
+  it("rejects an oversized argument at once when it would wait in the host queue", async () => {
+    const pool = createPool({
+      threads: 1,
+      payload: { payloadInitialBytes: 1024, payloadMaxByteLength: 64 * 1024 },
+    })({ echo, blockUntil });
+    const flag = new SharedArrayBuffer(4);
+    try {
+      // Calls made in one tick are published together afterwards: the first 1,024 fill every
+      // request slot and the next ones wait in the host queue (the worker then blocks in the
+      // first call, so the queue stays).
+      const blocked = pool.call.blockUntil(flag);
+      const filler = Array.from({ length: 1025 }, (_, i) => pool.call.echo(i));
+      let rejected: unknown;
+      const big = pool.call.echo(new Uint8Array(100_000)).catch((err) => (rejected = err));
+      await Promise.resolve();
+      await Promise.resolve();
+      assert.ok(rejected instanceof RangeError, "rejected before the queue moved");
+      assert.match(rejected.message, /65536 bytes/);
+      Atomics.store(new Int32Array(flag), 0, 1);
+      Atomics.notify(new Int32Array(flag), 0);
+      // "not-equal" when the worker reached the wait after the store.
+      assert.match(await blocked, /^(ok|not-equal)$/);
+      assert.deepEqual(await Promise.all(filler), filler.map((_, i) => i));
+      await big;
     } finally {
       await pool.shutdown();
     }

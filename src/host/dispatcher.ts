@@ -11,11 +11,11 @@
 
 import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
-import { encodeValue } from "../memory/codec.ts";
 import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
+import { encodeMessage } from "../memory/message_codec.ts";
+import { DEFAULT_PAYLOAD_MAX_BYTES } from "../memory/region.ts";
 import {
   canResend,
-  clearItems,
   detachMoved,
   type OutOfBand,
   outOfBand,
@@ -51,6 +51,8 @@ export class Dispatcher implements LaneEvents {
   #batchesBefore = 0;
   #failed = 0;
   readonly #scratch = new ByteWriter();
+  /** The largest message a lane takes: a queued call is refused at once if it is larger. */
+  readonly #maxBytes: number;
   /** Reused for every call: the out-of-band items its encoding collects. */
   readonly #oob: OutOfBand;
   readonly #flush = () => this.#publishDirty();
@@ -59,6 +61,7 @@ export class Dispatcher implements LaneEvents {
   constructor(config: DispatcherConfig) {
     this.#config = config;
     this.#oob = outOfBand(config.runtime.outOfBand);
+    this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
   }
 
@@ -132,9 +135,7 @@ export class Dispatcher implements LaneEvents {
           this.#enqueue(id, call, bytes);
         }
       } else {
-        this.#scratch.reset();
-        clearItems(oob);
-        encodeValue(this.#scratch, arg, "arg", oob);
+        encodeMessage(this.#scratch, arg, "arg", oob, this.#maxBytes);
         call.items = this.#takeItems();
         this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
       }

@@ -2,6 +2,8 @@
  * The consuming end of one mailbox: reads the messages the matching {@linkcode Outbox} published,
  * in order, and publishes how many it has consumed so the producer can reuse slots and payload.
  *
+ * It moves bytes only: what they mean is the message codec's (`src/memory/message_codec.ts`).
+ *
  * Concurrency contract: one consumer thread. It reads slot `n & (SLOT_COUNT - 1)` only for
  * `n < write` (the producer's published count), and every value it hands out is a copy, so after
  * {@linkcode Inbox.consume} publishes the read count the producer may overwrite the slot at once.
@@ -10,8 +12,7 @@
  */
 
 import { ByteReader } from "../memory/byte_reader.ts";
-import { decodeValue } from "../memory/codec.ts";
-import { Tag } from "../memory/tags.ts";
+import { readMessage } from "../memory/message_codec.ts";
 import { fixedBytes } from "../memory/region.ts";
 import {
   INLINE_OFFSET,
@@ -91,28 +92,12 @@ export class Inbox {
     const length = this.#u32[h + SLOT_LENGTH_U32];
     const offset = this.#u32[h + SLOT_OFFSET_U32];
     this.#read = (this.#read + 1) | 0;
-    const r = this.#reader;
     if (offset === INLINE_OFFSET) {
-      const at = slot + SLOT_HEADER_BYTES;
-      // The numbers that tiny calls carry, read without the codec's per-value set-up.
-      const tag = this.#u8[at];
-      if (tag === Tag.INT32) return this.#dv.getInt32(at + 1, true);
-      if (tag === Tag.FLOAT64) return this.#dv.getFloat64(at + 1, true);
-      if (tag === Tag.UINT8ARRAY) {
-        // Small binary messages (see `Outbox`): copied byte by byte, cheaper than a slice here.
-        const n = this.#dv.getUint32(at + 1, true);
-        const out = new Uint8Array(n);
-        const u8 = this.#u8;
-        for (let i = 0; i < n; i++) out[i] = u8[at + 5 + i];
-        return out;
-      }
-      r.reset(this.#u8, this.#dv, at);
-    } else {
-      this.bytesTaken = (this.bytesTaken + length) | 0;
-      if (offset + length > this.#payload.length) this.#reattach();
-      r.reset(this.#payload, this.#payloadView, offset);
+      return readMessage(this.#reader, this.#u8, this.#dv, slot + SLOT_HEADER_BYTES, items);
     }
-    return decodeValue(r, items);
+    this.bytesTaken = (this.bytesTaken + length) | 0;
+    if (offset + length > this.#payload.length) this.#reattach();
+    return readMessage(this.#reader, this.#payload, this.#payloadView, offset, items);
   }
 
   /** True when a published, not yet taken message carries call id `id`. */

@@ -8,19 +8,14 @@
  * published read count, so a slot is never written while the consumer may still read it. Nothing
  * here blocks or waits; "no space" is an answer, and the caller decides what to do with it.
  *
- * Why one file of over 400 lines: besides the slot and payload bookkeeping, it holds the writes
- * that skip the codec's scratch buffer (numbers, short strings and small byte arrays inline;
- * large byte arrays and strings straight into the payload). Those write the slot header, reserve
- * and trim payload extents and fall back to a snapshot when space runs out, all under the
- * ownership contract above; split into another module, each would need this class's private
- * views, write count and arena opened up to it, and the contract would no longer be checkable in
- * one place.
+ * It moves bytes only: what a value becomes, and which values skip the scratch buffer (small ones
+ * into the slot, large ones straight into the payload), is the message codec's decision
+ * (`src/memory/message_codec.ts`).
  *
  * @module
  */
 
 import { ByteWriter } from "../memory/byte_writer.ts";
-import { encodeValue } from "../memory/codec.ts";
 import {
   INLINE_BYTES,
   INLINE_OFFSET,
@@ -33,23 +28,12 @@ import {
   SLOT_META_U32,
   SLOT_OFFSET_U32,
 } from "../memory/layout.ts";
-import {
-  clearItems,
-  copiesOutOfBand,
-  type OutOfBand,
-  primitiveOutOfBand,
-} from "../memory/out_of_band.ts";
+import { directBound, encodeMessage, writeDirect, writeSmall } from "../memory/message_codec.ts";
+import { clearItems, type OutOfBand } from "../memory/out_of_band.ts";
 import { NO_SPACE, PayloadArena } from "../memory/payload_arena.ts";
 import { fixedBytes } from "../memory/region.ts";
-import { Tag } from "../memory/tags.ts";
 
-const encoder = new TextEncoder();
-/** Values at least this large skip the scratch buffer and are encoded straight into the payload. */
-const DIRECT_BYTES = 4096;
 const SLOT_MASK = SLOT_COUNT - 1;
-const DIRECT_WRITTEN = 1;
-const DIRECT_SKIPPED = 0;
-const DIRECT_NO_SPACE = -1;
 /** Messages, and bytes, written but not published after which the producer should publish. */
 const EARLY_PUBLISH_MESSAGES = 16;
 const EARLY_PUBLISH_BYTES = 64 * 1024;
@@ -165,39 +149,27 @@ export class Outbox {
       return false;
     }
     const slot = this.#place.slotsBytes + (this.#write & SLOT_MASK) * SLOT_BYTES;
-    const inline = slot + SLOT_HEADER_BYTES;
-    if (typeof value === "number") {
-      const dv = this.#dv;
-      if ((value | 0) === value && !Object.is(value, -0)) {
-        this.#u8[inline] = Tag.INT32;
-        dv.setInt32(inline + 1, value, true);
-        this.#commit(slot, id, meta, 5, INLINE_OFFSET);
-      } else {
-        this.#u8[inline] = Tag.FLOAT64;
-        dv.setFloat64(inline + 1, value, true);
-        this.#commit(slot, id, meta, 9, INLINE_OFFSET);
-      }
+    const small = writeSmall(
+      this.#u8,
+      this.#dv,
+      slot + SLOT_HEADER_BYTES,
+      INLINE_BYTES,
+      value,
+      oob,
+    );
+    if (small >= 0) {
+      this.#commit(slot, id, meta, small, INLINE_OFFSET);
       return true;
     }
-    // Strings with lone surrogates take the codec's path, which keeps them exactly (UTF-8
-    // would turn them into U+FFFD).
-    if (typeof value === "string" && value.length <= INLINE_BYTES - 5 && value.isWellFormed()) {
-      const { read, written } = encoder.encodeInto(
-        value,
-        this.#u8.subarray(inline + 5, inline + INLINE_BYTES),
-      );
-      if (read === value.length) {
-        this.#u8[inline] = Tag.STRING;
-        this.#dv.setUint32(inline + 1, written, true);
-        this.#commit(slot, id, meta, 5 + written, INLINE_OFFSET);
+    const bound = directBound(value, oob, this.#arena.maxByteLength);
+    if (bound > 0) {
+      const at = this.#alloc(bound);
+      if (at !== NO_SPACE) {
+        this.#putDirect(slot, id, meta, value, at, bound);
         return true;
       }
-    }
-    // Buffers to move must reach the codec, which sends them out of band.
-    if (oob?.transfer === undefined) {
-      if (this.#putSmallBytes(slot, id, meta, value)) return true;
-      const direct = this.#putDirect(slot, id, meta, value, root, oob);
-      if (direct !== DIRECT_SKIPPED) return direct === DIRECT_WRITTEN;
+      // No room for the bound while other large messages are in flight: the exact size,
+      // through the scratch buffer, often fits.
     }
     this.#encodeScratch(value, root, oob);
     if (oob !== undefined && oob.items.length > 0) {
@@ -208,38 +180,10 @@ export class Outbox {
   }
 
   /**
-   * A small, whole, plain `Uint8Array` at the top level goes inline without the codec's set-up,
-   * as `UINT8ARRAY`: small binary messages are common.
-   * @returns false when `value` is not one (nothing was written).
-   */
-  #putSmallBytes(slot: number, id: number, meta: number, value: unknown): boolean {
-    if (
-      !(value instanceof Uint8Array) || value.byteLength > INLINE_BYTES - 5 ||
-      value.constructor !== Uint8Array || value.byteOffset !== 0
-    ) {
-      return false;
-    }
-    const buffer = value.buffer;
-    if (
-      !(buffer instanceof ArrayBuffer) || buffer.resizable || buffer.detached ||
-      buffer.byteLength !== value.byteLength
-    ) {
-      return false;
-    }
-    const inline = slot + SLOT_HEADER_BYTES;
-    this.#u8[inline] = Tag.UINT8ARRAY;
-    this.#dv.setUint32(inline + 1, value.byteLength, true);
-    this.#u8.set(value, inline + 5);
-    this.#commit(slot, id, meta, 5 + value.byteLength, INLINE_OFFSET);
-    return true;
-  }
-
-  /**
    * Encodes `value` without writing it anywhere, for a message that must wait for space.
    * @throws {TypeError} When the value cannot cross.
    */
   encode(value: unknown, root: string, oob?: OutOfBand): Uint8Array {
-    if (oob !== undefined) clearItems(oob);
     this.#encodeScratch(value, root, oob);
     return this.snapshot();
   }
@@ -292,17 +236,7 @@ export class Outbox {
   }
 
   #encodeScratch(value: unknown, root: string, oob?: OutOfBand): void {
-    this.#scratch.reset();
-    encodeValue(this.#scratch, value, root, oob);
-    const max = this.#arena.maxByteLength;
-    // Copies and strings sent out of band count as if they were in the payload.
-    const bytes = this.#scratch.length + (oob?.copied ?? 0);
-    if (bytes > max) {
-      if (oob !== undefined) clearItems(oob);
-      throw new RangeError(
-        `Cannot send ${root}: it needs ${bytes} bytes, more than payloadMaxByteLength (${max} bytes)`,
-      );
-    }
+    encodeMessage(this.#scratch, value, root, oob, this.#arena.maxByteLength);
   }
 
   #putBytes(slot: number, id: number, meta: number, bytes: Uint8Array, n: number): boolean {
@@ -318,103 +252,24 @@ export class Outbox {
     return true;
   }
 
-  /**
-   * Large bytes and strings go straight into the payload: one copy instead of two.
-   * @returns DIRECT_WRITTEN, DIRECT_SKIPPED (not a direct value), or DIRECT_NO_SPACE (the
-   *   value's bytes are left in the scratch buffer for a snapshot).
-   */
+  /** Writes a value that goes straight into the payload at `at`, where `bound` bytes are held. */
   #putDirect(
     slot: number,
     id: number,
     meta: number,
     value: unknown,
-    root: string,
-    oob: OutOfBand | undefined,
-  ): number {
-    let bytes: Uint8Array | undefined;
-    let tag: number = Tag.UINT8ARRAY;
-    // Only a view of a whole, plain buffer: the codec sends a partial view with its buffer (as
-    // structuredClone does), and a subclass (Node's Buffer) with only its own bytes.
-    // The length first: small arrays are common, and reading `.buffer` costs (see the decoder).
-    if (
-      value instanceof Uint8Array && value.byteLength >= DIRECT_BYTES &&
-      value.constructor === Uint8Array && value.byteOffset === 0 &&
-      value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer &&
-      !value.buffer.resizable
-    ) {
-      bytes = value;
-    } else if (value instanceof ArrayBuffer) {
-      bytes = new Uint8Array(value);
-      tag = Tag.ARRAYBUFFER;
-    } else if (
-      typeof value === "string" && value.length >= DIRECT_BYTES &&
-      primitiveOutOfBand(oob, value) < 0 && value.isWellFormed()
-    ) {
-      return this.#putDirectString(slot, id, meta, value, root);
-    }
-    if (
-      bytes === undefined || bytes.length < DIRECT_BYTES || copiesOutOfBand(oob, bytes.length)
-    ) {
-      return DIRECT_SKIPPED;
-    }
-    // Three PAD tags, then the tag and the length: the bytes start 8-aligned (`Tag.PAD`).
-    const n = bytes.length + 8;
-    const at = this.#alloc(n);
-    if (at === NO_SPACE) {
-      this.#scratch.reset();
-      this.#scratch.alignForBytes(Tag.PAD);
-      this.#scratch.u8(tag);
-      this.#scratch.u32(bytes.length);
-      this.#scratch.raw(bytes);
-      return DIRECT_NO_SPACE;
-    }
-    this.#payload[at] = Tag.PAD;
-    this.#payload[at + 1] = Tag.PAD;
-    this.#payload[at + 2] = Tag.PAD;
-    this.#payload[at + 3] = tag;
-    this.#payloadView.setUint32(at + 4, bytes.length, true);
-    this.#payload.set(bytes, at + 8);
-    this.#commit(slot, id, meta, n, at);
-    return DIRECT_WRITTEN;
-  }
-
-  #putDirectString(
-    slot: number,
-    id: number,
-    meta: number,
-    value: string,
-    root: string,
-  ): number {
-    // Three PAD tags, then the tag and the length: the UTF-8 starts 8-aligned (`Tag.PAD`).
-    const max = this.#arena.maxByteLength;
-    const bound = Math.min(8 + value.length * 3, max);
-    const at = this.#alloc(bound);
-    if (at === NO_SPACE) {
-      // No room for the worst case (three bytes per character) while other large messages are
-      // in flight: encode it with the codec (which also refuses a string larger than the
-      // maximum) and place its exact size, which often fits.
-      this.#encodeScratch(value, root);
-      const placed = this.#putBytes(slot, id, meta, this.#scratch.bytes, this.#scratch.length);
-      return placed ? DIRECT_WRITTEN : DIRECT_NO_SPACE;
-    }
-    const { read, written } = encoder.encodeInto(
-      value,
-      this.#payload.subarray(at + 8, at + bound),
-    );
-    if (read !== value.length) {
+    at: number,
+    bound: number,
+  ): void {
+    let n: number;
+    try {
+      n = writeDirect(this.#payload, this.#payloadView, at, bound, value);
+    } catch (err) {
       this.#arena.cancelNewest();
-      throw new RangeError(
-        `Cannot send value: a string of ${value.length} characters does not fit in payloadMaxByteLength (${max} bytes)`,
-      );
+      throw err;
     }
-    this.#payload[at] = Tag.PAD;
-    this.#payload[at + 1] = Tag.PAD;
-    this.#payload[at + 2] = Tag.PAD;
-    this.#payload[at + 3] = Tag.STRING;
-    this.#payloadView.setUint32(at + 4, written, true);
-    this.#arena.trimNewest(8 + written);
-    this.#commit(slot, id, meta, 8 + written, at);
-    return DIRECT_WRITTEN;
+    if (n < bound) this.#arena.trimNewest(n);
+    this.#commit(slot, id, meta, n, at);
   }
 
   #alloc(n: number): number {
