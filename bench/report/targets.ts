@@ -31,12 +31,18 @@ const THROUGHPUT_FACTOR: Record<string, number> = {
   deno: 33,
   bun: 17,
 };
+/** How many times faster than postMessage a single call must be. */
+const SINGLE_CALL_FACTOR = 15;
 const SET_FRACTION = 0.2;
 /** The fraction of postMessage's rate that weft must reach on every payload size and value type. */
 const PM_SLACK = 0.9;
 const STARTUP_FACTOR = 1.5;
 const IDLE_PCT = 0.5;
+/** The first call after the worker went idle (it has parked) must take less than this. */
+const IDLE_WAKE_US = 50;
 const LONG_TASK_P99_US = 100;
+/** The structured kinds of the per-type suite, held to postMessage each (beside every type). */
+const STRUCTURED_KINDS = ["object", "tree", "Map", "Date[]", "Error+cause"];
 
 function verdict(
   value: number,
@@ -80,6 +86,14 @@ export function checkTargets(
       factor >= batch,
     );
   }
+  const single = pm("latency", "inc ×1", "avg_us") / weft("latency", "inc ×1", "avg_us");
+  add(
+    "latency",
+    `inc ×1: under 1/${SINGLE_CALL_FACTOR} of postMessage's time`,
+    single,
+    `1/${num(single)}`,
+    single >= SINGLE_CALL_FACTOR,
+  );
   const tput = THROUGHPUT_FACTOR[runtime] ?? 22;
   const tf = weft("throughput", "inc, 1024 in flight", "calls_per_s") /
     pm("throughput", "inc, 1024 in flight", "calls_per_s");
@@ -101,11 +115,18 @@ export function checkTargets(
       f >= SET_FRACTION,
     );
   }
-  // weft's worst rate against postMessage's over every variant that both ran.
-  const worstRatio = (workload: WorkloadName, metric: string, target: string) => {
+  // weft's worst rate against postMessage's over every variant that both ran (of those `only`
+  // accepts).
+  const worstRatio = (
+    workload: WorkloadName,
+    metric: string,
+    target: string,
+    only: (variant: string) => boolean = () => true,
+  ) => {
     let worst = Infinity;
     let worstVariant = "";
     for (const v of new Set(figures.of(workload).map((f) => f.variant))) {
+      if (!only(v)) continue;
       const ratio = weft(workload, v, metric) / pm(workload, v, metric);
       if (ratio < worst) [worst, worstVariant] = [ratio, v];
     }
@@ -135,16 +156,30 @@ export function checkTargets(
     `${num(idle)}%`,
     idle < IDLE_PCT,
   );
+  const wake = weft("idle", idleVariant, "wake_us");
+  add(
+    "idle",
+    `first call after idle under ${IDLE_WAKE_US} µs`,
+    wake,
+    `${num(wake)} µs`,
+    wake < IDLE_WAKE_US,
+  );
 
-  const p99 = weft("long_task", "20 ms busy task", "p99_us");
+  const p99 = weft("long_task", "5 ms busy task", "p99_us");
   add(
     "long_task",
-    `p99 under ${LONG_TASK_P99_US} µs`,
+    `result of a 5 ms task: p99 under ${LONG_TASK_P99_US} µs after it returns`,
     p99,
     `${num(p99)} µs`,
     p99 < LONG_TASK_P99_US,
   );
 
+  worstRatio(
+    "types",
+    "calls_per_s",
+    `${STRUCTURED_KINDS.join(", ")} within ${slackPct}% of postMessage or faster`,
+    (v) => STRUCTURED_KINDS.some((kind) => v.startsWith(`${kind} `)),
+  );
   worstRatio("types", "calls_per_s", `every type within ${slackPct}% of postMessage or faster`);
   return out;
 }

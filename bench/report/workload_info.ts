@@ -84,13 +84,17 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
   },
   idle: {
     title: "5. Idle cost",
-    note: "Whole-process CPU (user + system) while one worker idles after a burst, % of one core.",
-    metrics: [metric("cpu_pct", "% of a core", "lower")],
+    note:
+      "Whole-process CPU (user + system) while one worker idles after a burst, % of one core; then the time of one call to the parked worker.",
+    metrics: [
+      metric("cpu_pct", "% of a core", "lower"),
+      metric("wake_us", "first call after idle µs", "lower"),
+    ],
     ratioOn: "cpu_pct",
   },
   long_task: {
     title: "6. Result latency of a long task",
-    note: "Host continuation time minus the time the 20 ms task finished (same wall clock).",
+    note: "Host continuation time minus the time the 5 ms task finished (same wall clock).",
     metrics: [
       metric("p50_us", "p50 µs", "lower"),
       metric("p99_us", "p99 µs", "lower"),

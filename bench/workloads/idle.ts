@@ -1,7 +1,8 @@
 /**
  * Workload 5, idle cost: CPU used by the whole process (`process.cpuUsage()`, user + system)
  * while a pool of one worker sits idle for 5 s (2 s with `--quick`) right after a burst of
- * calls. The main thread only waits on a timer meanwhile. Reported as % of one core.
+ * calls. The main thread only waits on a timer meanwhile. Reported as % of one core, with the
+ * time of the first call after the idle period (`wake_us`: the worker has parked by then).
  *
  * @module
  */
@@ -29,10 +30,13 @@ export const idle: Workload = async ({ start, quick, progress }) => {
     await new Promise((resolve) => setTimeout(resolve, idleMs));
     const used = process.cpuUsage(before);
     const wallUs = (performance.now() - t0) * 1000;
+    const woken = performance.now();
+    await client.call("inc", 1);
+    const wakeUs = (performance.now() - woken) * 1000;
     return [{
       workload: "idle",
       variant: `1 idle worker, ${idleMs / 1000} s`,
-      metrics: { cpu_pct: ((used.user + used.system) / wallUs) * 100 },
+      metrics: { cpu_pct: ((used.user + used.system) / wallUs) * 100, wake_us: wakeUs },
     }];
   } finally {
     await client.close();
