@@ -7,6 +7,7 @@
 import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
 import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
+import { shown } from "./host/option_schema.ts";
 import { checkCloseOptions, resolvePoolOptions } from "./host/pool_options.ts";
 import { isMain } from "./is_main.ts";
 import { runtime } from "./runtime/detect.ts";
@@ -58,15 +59,17 @@ export interface SingleTaskPool<A, R> extends PoolControl {
 
 function taskRefs(tasks: TaskMap): TaskRef[] {
   if (typeof tasks !== "object" || tasks === null) {
-    throw new TypeError(`Cannot create pool: tasks must be an object of tasks, received ${tasks}`);
+    throw new TypeError(
+      `Cannot create pool: tasks must be an object of tasks, received ${shown(tasks)}`,
+    );
   }
   return Object.keys(tasks).map((name) => {
     const entry = tasks[name]?.[TASK_ENTRY];
     if (entry === undefined) {
       throw new TypeError(
-        `Cannot create pool: tasks.${name} is not a task made with task(), received ${typeof tasks[
-          name
-        ]}`,
+        `Cannot create pool: tasks.${name} is not a task made with task(), received ${
+          shown(tasks[name])
+        }`,
       );
     }
     return {

@@ -6,7 +6,8 @@
 
 import { type SingleTaskPool, singleTaskPool } from "./pool.ts";
 import { callerUrl } from "./runtime/caller_url.ts";
-import { checkTimeout } from "./host/call_options.ts";
+import { TIMEOUT_MS } from "./host/call_options.ts";
+import { checkOptions, FUNCTION, MODULE_URL, type Schema, shown } from "./host/option_schema.ts";
 import type { PoolOptions } from "./types.ts";
 import { registerTask, TASK_ENTRY, type TaskEntry } from "./worker/registry.ts";
 import type { TaskContext } from "./worker/task_context.ts";
@@ -26,6 +27,9 @@ export interface TaskDefinition<A, R> {
    */
   module?: string | URL;
 }
+
+/** The names and rules of a {@linkcode TaskDefinition}. */
+const TASK_SCHEMA: Schema = { f: FUNCTION, timeout: TIMEOUT_MS, module: MODULE_URL };
 
 /** A function wrapped by {@linkcode task}, ready to be handed to a pool. */
 export interface Task<A, R> {
@@ -51,7 +55,9 @@ export interface Task<A, R> {
  *
  * @param definition `f`, the function, and optionally `module`, the defining module's URL.
  * @returns The task.
- * @throws {TypeError} When `f` is not a function, or the defining module cannot be found.
+ * @throws {TypeError} When `f` is not a function, a name in `definition` is not one of its
+ * options, `timeout` or `module` has the wrong type, or the defining module cannot be found.
+ * @throws {RangeError} When `timeout` is not a positive finite number.
  *
  * @example Define a task (at module top level), then run it on its own pool
  * ```ts
@@ -68,11 +74,11 @@ export interface Task<A, R> {
  * ```
  */
 export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>> {
+  checkOptions("create task", definition, TASK_SCHEMA);
   const f = definition?.f;
   if (typeof f !== "function") {
-    throw new TypeError(`Cannot create task: f must be a function, received ${typeof f}`);
+    throw new TypeError(`Cannot create task: f must be a function, received ${shown(f)}`);
   }
-  checkTimeout("create task", definition.timeout);
   const module = definition.module !== undefined
     ? String(definition.module)
     : callerUrl([import.meta.url]);

@@ -58,7 +58,10 @@ export interface PoolOptions {
    * its worker is ended and replaced. Default: 1000.
    */
   timeoutGrace?: number;
-  /** Per-worker memory limits, each a positive number (Node only; Deno and Bun ignore them). */
+  /**
+   * Per-worker memory limits, each a positive number of MB, `stackSizeMb` at least 1 (Node only;
+   * Deno and Bun ignore them).
+   */
   resourceLimits?: ResourceLimits;
   /**
    * How a call picks its worker: `"roundRobin"` (each worker in turn), `"leastBusy"` (the one

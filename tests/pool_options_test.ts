@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { availableParallelism } from "node:os";
 import { after, describe, it } from "node:test";
-import { createPool } from "../mod.ts";
+import { createPool, task } from "../mod.ts";
 import { add, echo, greet } from "./fixtures/basic_tasks.ts";
 import {
   depthOf,
@@ -134,6 +134,35 @@ describe("createPool options", () => {
   });
 });
 
+describe("other options", () => {
+  it("task() rejects a misspelled or bad definition field", () => {
+    throwsWith(
+      () => task({ f: (x: number) => x, timout: 5 } as never),
+      TypeError,
+      "there is no option timout (did you mean timeout?)",
+    );
+    throwsWith(
+      () => task({ f: 5 } as never),
+      TypeError,
+      "f must be a function, received 5 (a number)",
+    );
+    throwsWith(
+      () => task({ f: (x: number) => x, timeout: -1 }),
+      RangeError,
+      "received -1 (a number)",
+    );
+  });
+
+  it("createPool names what is wrong with the tasks object", () => {
+    throwsWith(() => createPool({ threads: 1 })(null as never), TypeError, "received null");
+    throwsWith(
+      () => createPool({ threads: 1 })({ add, oops: "add" as never }),
+      TypeError,
+      'tasks.oops is not a task made with task(), received "add" (a string)',
+    );
+  });
+});
+
 describe("the thread limit", () => {
   const parallelism = availableParallelism();
   const bound = Math.min(1024, 4 * parallelism);
@@ -180,6 +209,20 @@ describe("a pool's promise-returning members", () => {
     let calling: Promise<number> | undefined;
     assert.doesNotThrow(() => (calling = pool.call.add([1, 2], { timeout: -1 })));
     await assert.rejects(calling!, RangeError);
+    await assert.rejects(pool.call.add([1, 2], { timeout: "5" } as never), TypeError);
+  });
+
+  it("a call with a misspelled option rejects naming the closest one", async () => {
+    await assert.rejects(pool.call.add([1, 2], { timout: 5 } as never), {
+      name: "TypeError",
+      message:
+        "Cannot call task: there is no option timout (did you mean timeout?), received timout: 5 (a number)",
+    });
+    await assert.rejects(
+      pool.call.add([1, 2], { signl: undefined } as never),
+      /did you mean signal\?/,
+    );
+    assert.equal(await pool.call.add([1, 2], { timeout: 10_000 }), 3);
   });
 });
 
@@ -245,6 +288,19 @@ describe("deeply nested values", () => {
       );
     });
   }
+
+  it("carry the deepest values through a worker with the smallest stack allowed", async () => {
+    // resourceLimits apply on Node only; elsewhere this is the default stack.
+    const small = createPool({ threads: 1, resourceLimits: { stackSizeMb: 1 } })({ nest, measure });
+    try {
+      for (const kind of ["map", "error"] as const) {
+        assert.equal(await small.call.measure(nested(kind, MAX_DEPTH)), MAX_DEPTH);
+        assert.equal(depthOf(await small.call.nest([kind, MAX_DEPTH])), MAX_DEPTH);
+      }
+    } finally {
+      await small.shutdown();
+    }
+  });
 
   it("reject a 100,000-deep argument with the same RangeError", async () => {
     await assert.rejects(

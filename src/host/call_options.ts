@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkValue, finite, type Rule, shown } from "./option_schema.ts";
+import { checkValue, finite, type Rule, shown, unknownOption } from "./option_schema.ts";
 
 /** Options of one call. */
 export interface CallOptions {
@@ -24,7 +24,8 @@ export interface CallOptions {
 
 /**
  * Checks per-call options.
- * @throws {TypeError} When `options`, `signal`, `timeout` or `transfer` has the wrong type.
+ * @throws {TypeError} When an option's name is unknown, or `options`, `signal`, `timeout` or
+ * `transfer` has the wrong type.
  * @throws {RangeError} When `timeout` is a number that is not positive and finite.
  */
 export function checkCallOptions(options: CallOptions): void {
@@ -38,6 +39,17 @@ export function checkCallOptions(options: CallOptions): void {
     );
   }
   checkTimeout("call task", timeout);
+  // A name that is not an option would otherwise be ignored. `for in` over an object of one to
+  // three keys reads the engine's cached key list and allocates nothing.
+  for (const name in options) {
+    if (name !== "signal" && name !== "timeout" && name !== "transfer") {
+      throw unknownOption("call task", name, (options as Record<string, unknown>)[name], [
+        "signal",
+        "timeout",
+        "transfer",
+      ]);
+    }
+  }
   const { transfer } = options;
   if (
     transfer !== undefined &&

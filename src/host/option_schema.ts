@@ -67,6 +67,13 @@ export function oneOf(choices: readonly string[]): Rule {
   };
 }
 
+/** A function. */
+export const FUNCTION: Rule = {
+  expected: "a function",
+  isType: (value) => typeof value === "function",
+  inRange: always,
+};
+
 /** A module specifier: a non-empty string or a `URL`. */
 export const MODULE_URL: Rule = {
   expected: "a module URL (a string or a URL)",
@@ -98,25 +105,36 @@ export function checkOptions(action: string, options: unknown, schema: Schema, p
   if (!isOptionsObject(options)) {
     throw new TypeError(`Cannot ${action}: ${where} must be an object, received ${shown(options)}`);
   }
-  const names = Object.keys(schema);
   for (const name of Object.keys(options as object)) {
     const value = (options as Record<string, unknown>)[name];
     const rule = Object.hasOwn(schema, name) ? schema[name] : undefined;
-    if (rule === undefined) {
-      const near = closest(name, names);
-      const hint = near !== undefined
-        ? `did you mean ${prefix}${near}?`
-        : `the ${prefix === "" ? "" : `${where} `}options are ${
-          names.map((n) => prefix + n).join(", ")
-        }`;
-      throw new TypeError(
-        `Cannot ${action}: there is no option ${prefix}${name} (${hint}), received ${prefix}${name}: ${
-          shown(value)
-        }`,
-      );
-    }
+    if (rule === undefined) throw unknownOption(action, name, value, Object.keys(schema), prefix);
     checkValue(action, prefix + name, value, rule);
   }
+}
+
+/**
+ * The `TypeError` for an option `name` (holding `value`) that is not one of `names`: it names the
+ * closest of them, or lists them all when none is close.
+ * @param prefix The path of the options object inside the caller's options (`worker.`), or `""`.
+ */
+export function unknownOption(
+  action: string,
+  name: string,
+  value: unknown,
+  names: readonly string[],
+  prefix = "",
+): TypeError {
+  const near = closest(name, names);
+  const where = prefix === "" ? "" : `${prefix.slice(0, -1)} `;
+  const hint = near !== undefined
+    ? `did you mean ${prefix}${near}?`
+    : `the ${where}options are ${names.map((n) => prefix + n).join(", ")}`;
+  return new TypeError(
+    `Cannot ${action}: there is no option ${prefix}${name} (${hint}), received ${prefix}${name}: ${
+      shown(value)
+    }`,
+  );
 }
 
 /**

@@ -60,7 +60,9 @@ const POOL_SCHEMA: Schema = {
     maxOldGenerationSizeMb: megabytes,
     maxYoungGenerationSizeMb: megabytes,
     codeRangeSizeMb: megabytes,
-    stackSizeMb: megabytes,
+    // Below 1 MB the codec's nesting limit no longer fits: a worker with 0.5 MB ran out of
+    // stack decoding 400 levels of `Map`s (Node 24), and at 0.25 MB workers fail to start.
+    stackSizeMb: finite("a number of megabytes of at least 1", 1),
   }),
   balancer: oneOf(BALANCERS),
 };

@@ -9,6 +9,7 @@ import type { ByteReader } from "./byte_reader.ts";
 import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./error_classes.ts";
 import { fillObject, setField } from "./object_shapes.ts";
 import { ErrorFlag, Tag } from "./tags.ts";
+import { MAX_DEPTH } from "./value_encoder.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
 /** Stands in the id table for the buffer of a decoded `Uint8Array` (see `Tag.UINT8ARRAY`). */
@@ -25,6 +26,7 @@ let spare: unknown[] | undefined;
 /**
  * Decodes one value from `r`, advancing it past the value.
  * @throws {TypeError} When the bytes are not a valid encoding.
+ * @throws {RangeError} When the value nests deeper than this thread's stack holds.
  */
 export function decodeValue(r: ByteReader, items: readonly unknown[] = NO_ITEMS): unknown {
   const refs = spare ?? [];
@@ -33,6 +35,16 @@ export function decodeValue(r: ByteReader, items: readonly unknown[] = NO_ITEMS)
   outOfBand = items;
   try {
     return decode(r, refs);
+  } catch (err) {
+    // The encoder refuses values nested past MAX_DEPTH, which fit a default stack; a thread
+    // started with a smaller one (Node's `resourceLimits.stackSizeMb`) can still run out.
+    if (err instanceof RangeError && err.message.includes("call stack")) {
+      throw new RangeError(
+        `Cannot decode value: the stack ran out, received a value nested deeper than this thread's stack holds (objects may nest at most ${MAX_DEPTH} levels deep)`,
+        { cause: err },
+      );
+    }
+    throw err;
   } finally {
     outOfBand = outer;
     // Emptying drops the decoded objects, so the table keeps nothing alive between calls.

@@ -52,6 +52,20 @@ describe("resolvePoolOptions", () => {
   });
 });
 
+describe("resource limits", () => {
+  it("need at least 1 MB of stack, which values nested to the codec's limit fit", () => {
+    assert.throws(
+      () => resolvePoolOptions({ resourceLimits: { stackSizeMb: 0.5 } }, 2),
+      /resourceLimits\.stackSizeMb must be a number of megabytes of at least 1, received 0\.5/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ resourceLimits: { maxOldGenerationSizeMb: -1 } }, 2),
+      RangeError,
+    );
+    assert.equal(resolvePoolOptions({ resourceLimits: { stackSizeMb: 1 } }, 2).threads, 1);
+  });
+});
+
 describe("the thread limit", () => {
   it("is 4 per unit of parallelism, up to 1024, and 1024 with allowOversubscribe", () => {
     assert.equal(THREADS_PER_CORE, 4);

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ByteReader } from "../../src/memory/byte_reader.ts";
+import { ByteWriter } from "../../src/memory/byte_writer.ts";
+import { decodeValue } from "../../src/memory/codec.ts";
+import { Tag } from "../../src/memory/tags.ts";
 import { MAX_DEPTH } from "../../src/memory/value_encoder.ts";
 import { depthOf, nested, type Nesting } from "../fixtures/options_tasks.ts";
 import { encodeError, roundTrip } from "./codec_helpers.ts";
@@ -69,6 +73,33 @@ describe("codec nesting limit", () => {
   it("encodes again after refusing a value for its depth", () => {
     encodeError(nested("array", MAX_DEPTH + 5));
     assert.equal(depthOf(roundTrip(nested("array", MAX_DEPTH))), MAX_DEPTH);
+  });
+});
+
+describe("codec decoding of deep bytes", () => {
+  it("turns a stack overflow into a RangeError, for bytes no encoder would write", () => {
+    // 100,000 arrays of one element each around a 0: deeper than any runtime's stack holds.
+    const depth = 100_000;
+    const w = new ByteWriter(16);
+    for (let i = 0; i < depth; i++) {
+      w.u8(Tag.ARRAY);
+      w.u32(1);
+    }
+    w.u8(Tag.NULL);
+    for (let i = 0; i < depth; i++) w.u32(0);
+    const shared = new Uint8Array(new SharedArrayBuffer(w.length));
+    shared.set(w.bytes.subarray(0, w.length));
+    const r = new ByteReader();
+    r.reset(shared, new DataView(shared.buffer), 0);
+    assert.throws(() => decodeValue(r), (err: Error) => {
+      assert.ok(err instanceof RangeError, String(err));
+      assert.match(err.message, /^Cannot decode value: the stack ran out/);
+      assert.ok(err.message.includes(`at most ${MAX_DEPTH} levels`), err.message);
+      assert.ok(err.cause instanceof RangeError);
+      return true;
+    });
+    // The decoder is usable again.
+    assert.deepEqual(roundTrip([[1]]), [[1]]);
   });
 });
 
