@@ -9,8 +9,6 @@
  * @module
  */
 
-import { buildNpm, PACKAGE_NAME } from "./build_npm.ts";
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -160,26 +158,56 @@ export interface Packed {
 }
 
 /**
+ * The variable that names a folder where one run of `scripts/test_all.ts` keeps the package it
+ * packed, so that its stages build it once between them.
+ */
+export const PACK_DIR_VARIABLE = "WEFT_PACK_DIR";
+
+/**
  * Builds the package into `dir/package` (as `deno task build:npm` does, but in a folder of the
  * caller's, so that concurrent runs in one working tree do not clash) and packs it into `dir`
- * with `npm pack`.
+ * with `npm pack`. Where {@linkcode PACK_DIR_VARIABLE} names a folder, the tarball packed there by
+ * an earlier stage of the same run is copied instead, or this one is left there for the next.
  */
 export async function buildAndPack(dir: string): Promise<Packed> {
+  // Loaded here, not at the top: the compiler it brings is slow to load, and `scripts/test_all.ts`
+  // imports this module for PACK_DIR_VARIABLE alone.
+  const { buildNpm, PACKAGE_NAME } = await import("./build_npm.ts");
+  const shared = Deno.env.get(PACK_DIR_VARIABLE);
+  const note = shared === undefined ? undefined : `${shared}/packed.json`;
+  if (note !== undefined) {
+    try {
+      const packed = JSON.parse(Deno.readTextFileSync(note)) as Packed;
+      const tarball = `${dir}/${packed.tarball.slice(packed.tarball.lastIndexOf("/") + 1)}`;
+      Deno.copyFileSync(packed.tarball, tarball);
+      console.log(`pack | ${PACKAGE_NAME}@${packed.version} as this run packed it before`);
+      return { ...packed, tarball };
+    } catch (err) {
+      // Nothing packed yet in this run: build below.
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
   const built = `${dir}/package`;
   const { version } = await buildNpm({ outDir: built });
   const packCmd = ["npm", "pack", "--json", "--loglevel=error", "--pack-destination", dir];
   const pack = await run("pack", packCmd, { cwd: built, echo: false });
   if (pack.code !== 0) throw new Error(`Cannot pack ${built}: npm pack exited with ${pack.code}`);
-  const packed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as {
+  const listed = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as {
     filename: string;
     files: { path: string }[];
   }[];
-  console.log(`pack | packed ${PACKAGE_NAME}@${version} as ${packed[0].filename}`);
-  return {
-    tarball: `${dir}/${packed[0].filename}`,
-    files: packed[0].files.map((f) => f.path),
+  console.log(`pack | packed ${PACKAGE_NAME}@${version} as ${listed[0].filename}`);
+  const packed = {
+    tarball: `${dir}/${listed[0].filename}`,
+    files: listed[0].files.map((f) => f.path),
     version,
   };
+  if (shared !== undefined && note !== undefined) {
+    const kept = `${shared}/${listed[0].filename}`;
+    Deno.copyFileSync(packed.tarball, kept);
+    Deno.writeTextFileSync(note, JSON.stringify({ ...packed, tarball: kept }));
+  }
+  return packed;
 }
 
 /** The flags of every `npm install` here: quiet, and from npm's cache where it can. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { PACK_DIR_VARIABLE } from "./package_kit.ts";
 import { BUN, DENO, NODE22, NODE24, type PinnedRuntime } from "./runtimes.ts";
 
 interface Outcome {
@@ -82,14 +83,19 @@ function stageCounts(stage: string): Counting {
   };
 }
 
-async function run(name: string, cmd: string[], counting = RUNNER_COUNTS): Promise<Outcome> {
+async function run(
+  name: string,
+  cmd: string[],
+  counting = RUNNER_COUNTS,
+  env: Record<string, string> = {},
+): Promise<Outcome> {
   console.log(`\n=== ${name}: ${cmd.join(" ")}`);
   const start = performance.now();
   const child = new Deno.Command(cmd[0], {
     args: cmd.slice(1),
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { NO_COLOR: "1", FORCE_COLOR: "0", ...env },
   }).spawn();
   const decoder = new TextDecoder();
   let text = "";
@@ -131,11 +137,15 @@ const stages = [
   { name: "npm", title: "npm package", script: "scripts/test_npm.ts" },
   { name: "field", title: "field", script: "scripts/test_field.ts" },
 ];
+// The stages share one packed package: the first to need it builds it.
+const packDir = await Deno.makeTempDir({ prefix: "weft-pack-" });
 for (const stage of stages) {
   if ((only && !only.includes(stage.name)) || args.length > 0 || !exists(stage.script)) continue;
   const cmd = [...DENO.cmd, "run", "-A", stage.script];
-  outcomes.push(await run(stage.title, cmd, stageCounts(stage.name)));
+  const env = { [PACK_DIR_VARIABLE]: packDir };
+  outcomes.push(await run(stage.title, cmd, stageCounts(stage.name), env));
 }
+await Deno.remove(packDir, { recursive: true });
 
 function exists(path: string): boolean {
   try {
