@@ -394,25 +394,23 @@ async function quickStartCommands(
   return printed(label, last!, ctx.quick.output);
 }
 
+/** The README's install line, installing the packed tarball in place of the registry's. */
+function fromTarball(line: string, tarball: string): string {
+  if (line === `bun add ${PACKAGE_NAME}`) return `bun add ${tarball}`;
+  if (line === `npm i ${PACKAGE_NAME}` || line === `npm install ${PACKAGE_NAME}`) {
+    return `npm install ${NPM_INSTALL_FLAGS.join(" ")} ${tarball}`;
+  }
+  return line;
+}
+
 function nodeQuickStart(runtime: string): Case {
+  const label = `${runtime} quick start`;
   return {
-    name: `${runtime} quick start`,
+    name: label,
     body: (ctx, dir) => {
       write(dir, Object.fromEntries(ctx.quick.files));
-      return quickStartCommands(
-        `${runtime} quick start`,
-        ctx,
-        dir,
-        ctx.runtimes[runtime],
-        (l) =>
-          l.replace(
-            /^(npm i|npm install|bun add) @weft\/weft$/,
-            (_, install: string) =>
-              `${install} ${
-                install === "bun add" ? "" : NPM_INSTALL_FLAGS.join(" ")
-              } ${ctx.tarball}`,
-          ),
-      );
+      const runtimeOf = ctx.runtimes[runtime];
+      return quickStartCommands(label, ctx, dir, runtimeOf, (l) => fromTarball(l, ctx.tarball));
     },
   };
 }
