@@ -9,10 +9,10 @@
  *   commands are read from README.md, so the docs and this test cannot drift), in an empty folder,
  *   installing the packed tarball where the README installs `@weft/weft`; and CommonJS consumers
  *   in a project left as `npm init -y` writes it (`require()`, and ES modules named `.mts`).
- * - `tsx`, and `node --enable-source-maps` with plain JavaScript and with TypeScript compiled by
- *   `tsc` with `sourceMap: true`.
- * - esbuild ESM and CJS bundles (`--bundle --platform=node`) and `bun build`, each run from a
- *   folder away from its source.
+ * - `tsx`, and `node --enable-source-maps` with plain JavaScript; TypeScript compiled by `tsc` with
+ *   `sourceMap: true`, run from `dist/` on Node (with source maps), Bun and Deno.
+ * - esbuild ESM and CJS bundles (`--bundle --platform=node`), run on Node 22, Node 24, Bun and
+ *   Deno, and `bun build` on Bun, each from a folder away from its source.
  * - A task displaced by one behind a condition, whose neighbour's source has the same length, and
  *   one displaced by a task that exists only in the workers: a clear error, never a wrong result.
  * - The machine's own `node` (v20 here, below the floor) importing the package: the version error.
@@ -199,6 +199,36 @@ function printed(label: string, ran: Ran, output: string): Outcome {
   const lines = ran.stdout.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
   if (ran.code !== 0) return check(label, false, `exited ${ran.code}`);
   return check(label, lines.includes(output), `did not print "${output}"`);
+}
+
+/** How each runtime runs a script file: Node with source maps on, Deno with read access. */
+const RUN_FILE: Record<string, string[]> = {
+  node22: ["--enable-source-maps"],
+  node24: ["--enable-source-maps"],
+  bun: [],
+  deno: ["run", "--allow-read"],
+};
+
+/** Runs `file` on each of `runtimes` in `cwd`; one check per runtime that must print `output`. */
+async function runOnEach(
+  label: string,
+  ctx: Context,
+  runtimes: string[],
+  file: string,
+  cwd: string,
+): Promise<Outcome> {
+  const outcome: Outcome = { passed: 0, failed: 0 };
+  for (const runtime of runtimes) {
+    const cmd = [ctx.runtimes[runtime].bin, ...RUN_FILE[runtime], file];
+    const one = printed(
+      `${label} ${runtime}`,
+      await run(`${label} ${runtime}`, cmd, { cwd }),
+      ctx.quick.output,
+    );
+    outcome.passed += one.passed;
+    outcome.failed += one.failed;
+  }
+  return outcome;
 }
 
 /** The quick start's files as plain JavaScript ES modules, as a compiler would leave them. */
@@ -507,7 +537,7 @@ const CASES: Case[] = [
     },
   })),
   {
-    name: "tsc sourceMap, node --enable-source-maps and bun",
+    name: "tsc sourceMap, run from dist/",
     pending: "task discovery through source maps",
     body: async (ctx, dir) => {
       const label = "tsc sourceMap";
@@ -534,22 +564,11 @@ const CASES: Case[] = [
       if (compiled.code !== 0) return exitCheck(compiled);
       // The maps point at src/; with it gone, a worker that follows them finds nothing to import.
       Deno.renameSync(`${dir}/src`, `${dir}/src.moved`);
-      let outcome: Outcome = { passed: 0, failed: 0 };
-      for (const runtime of ["node22", "node24", "bun"]) {
-        const args = runtime === "bun" ? [] : ["--enable-source-maps"];
-        const ran = await run(`${label} ${runtime}`, [
-          ctx.runtimes[runtime].bin,
-          ...args,
-          "dist/main.js",
-        ], { cwd: dir });
-        const one = printed(`${label} ${runtime}`, ran, ctx.quick.output);
-        outcome = { passed: outcome.passed + one.passed, failed: outcome.failed + one.failed };
-      }
-      return outcome;
+      return runOnEach(label, ctx, ["node22", "node24", "bun", "deno"], "dist/main.js", dir);
     },
   },
   ...(["esm", "cjs"] as const).map((format): Case => ({
-    name: `esbuild ${format} bundle, node24`,
+    name: `esbuild ${format} bundle`,
     pending: "a bundle as its own worker entry",
     body: async (ctx, dir) => {
       const label = `esbuild ${format}`;
@@ -569,12 +588,11 @@ const CASES: Case[] = [
         "--log-level=warning",
       ], { cwd: dir });
       if (built.code !== 0) return exitCheck(built);
-      const ran = await run(label, [ctx.runtimes.node24.bin, out], { cwd: away });
-      return printed(label, ran, ctx.quick.output);
+      return runOnEach(label, ctx, ["node22", "node24", "bun", "deno"], out, away);
     },
   })),
   {
-    name: "bun build, bun",
+    name: "bun build",
     pending: "a bundle as its own worker entry",
     body: async (ctx, dir) => {
       write(dir, Object.fromEntries(ctx.quick.files));
@@ -592,8 +610,7 @@ const CASES: Case[] = [
         cwd: dir,
       });
       if (built.code !== 0) return exitCheck(built);
-      const ran = await run("bun build", [bun, out], { cwd: away });
-      return printed("bun build", ran, ctx.quick.output);
+      return runOnEach("bun build", ctx, ["bun"], out, away);
     },
   },
   ...["node22", "node24", "bun"].map((runtime): Case => ({
