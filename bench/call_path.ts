@@ -24,7 +24,7 @@ import { REQ_READ_I32, REQ_WRITE_I32, RESP_WRITE_I32, WorkerState } from "../src
 import { allocateLink } from "../src/memory/region.ts";
 import { HostLink, WorkerLink } from "../src/transport/link.ts";
 import { Lane, type LaneEvents } from "../src/host/lane.ts";
-import { CallTable, type PendingCall, settleCall } from "../src/host/call_table.ts";
+import { CallTable, newCall, settleCall } from "../src/host/call_table.ts";
 import type { WorkerHandle } from "../src/runtime/adapter.ts";
 import { WORKER_STATE_I32 } from "../src/memory/layout.ts";
 
@@ -129,42 +129,23 @@ group(`drain (per batch of ${BATCH} answers, decode included)`, () => {
   }
 });
 
-function record(table: CallTable, resolve: (v: unknown) => void, reject: (e: unknown) => void) {
-  const call: PendingCall = {
-    resolve,
-    reject,
-    task: 0,
-    lane: -1,
-    seq: 0,
-    timeout: 0,
-    timer: undefined,
-    signal: undefined,
-    onAbort: undefined,
-    bytes: undefined,
-    items: undefined,
-    notice: -1,
-    ended: false,
-  };
-  return table.add(call);
-}
-
 group(`call record and resolve (per batch of ${BATCH})`, () => {
   const table = new CallTable();
   const promises: Promise<unknown>[] = new Array(BATCH);
   const ids: number[] = new Array(BATCH);
   bench("promise + record + table add, then take", () => {
     for (let i = 0; i < BATCH; i++) {
-      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-      promises[i] = promise;
-      ids[i] = record(table, resolve, reject);
+      const call = newCall(0, 0, undefined);
+      promises[i] = call.promise;
+      ids[i] = table.add(call);
     }
     for (let i = 0; i < BATCH; i++) table.take(ids[i]);
   });
   bench("promise + record + settle + await all", async () => {
     for (let i = 0; i < BATCH; i++) {
-      const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-      promises[i] = promise;
-      ids[i] = record(table, resolve, reject);
+      const call = newCall(0, 0, undefined);
+      promises[i] = call.promise;
+      ids[i] = table.add(call);
     }
     for (let i = 0; i < BATCH; i++) settleCall(table.take(ids[i])!, true, i);
     await Promise.all(promises);

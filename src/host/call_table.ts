@@ -12,6 +12,8 @@
 
 /** One call. Every field exists from the start, so all calls share one object shape. */
 export interface PendingCall {
+  /** What the caller awaits. */
+  promise: Promise<unknown>;
   resolve: ((value: unknown) => void) | undefined;
   reject: ((reason: unknown) => void) | undefined;
   /** Task index. */
@@ -35,6 +37,44 @@ export interface PendingCall {
   notice: number;
   /** Set once the worker has answered (or died): only the id may still be held back. */
   ended: boolean;
+}
+
+let capturedResolve: (value: unknown) => void = () => {};
+let capturedReject: (reason: unknown) => void = () => {};
+
+/**
+ * The executor of every call's promise. One function for all calls hands the resolving functions
+ * over through two variables: no closure and no `{ promise, resolve, reject }` object per call
+ * (`Promise.withResolvers` makes that object; it was 5-8% of a small-call host's time on Bun).
+ */
+function capture(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** A new call of task `task`, not yet written anywhere, and its promise. */
+export function newCall(
+  task: number,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): PendingCall {
+  const promise = new Promise<unknown>(capture);
+  return {
+    promise,
+    resolve: capturedResolve,
+    reject: capturedReject,
+    task,
+    lane: -1,
+    seq: 0,
+    timeout,
+    timer: undefined,
+    signal,
+    onAbort: undefined,
+    bytes: undefined,
+    items: undefined,
+    notice: -1,
+    ended: false,
+  };
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
 import { pickRoundRobin } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
-import { CallTable, isSettled, type PendingCall, settleCall } from "./call_table.ts";
+import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
 import type { PoolStats } from "./pool_stats.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
@@ -100,22 +100,7 @@ export class Dispatcher implements LaneEvents {
     ) {
       return Promise.resolve(arg).then((value) => this.call(task, value, options));
     }
-    const { promise, resolve, reject } = Promise.withResolvers<unknown>();
-    const call: PendingCall = {
-      resolve,
-      reject,
-      task,
-      lane: -1,
-      seq: 0,
-      timeout: options?.timeout ?? this.#config.timeouts[task],
-      timer: undefined,
-      signal: options?.signal,
-      onAbort: undefined,
-      bytes: undefined,
-      items: undefined,
-      notice: -1,
-      ended: false,
-    };
+    const call = newCall(task, options?.timeout ?? this.#config.timeouts[task], options?.signal);
     const id = this.#table.add(call);
     const oob = this.#oob;
     oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
@@ -150,7 +135,7 @@ export class Dispatcher implements LaneEvents {
       call.onAbort = () => this.#aborted(id, call);
       call.signal.addEventListener("abort", call.onAbort, { once: true });
     }
-    return promise;
+    return call.promise;
   }
 
   /**

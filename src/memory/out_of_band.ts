@@ -115,7 +115,9 @@ export function canResend(items: readonly unknown[] | undefined): boolean {
 
 /** Drops the items collected so far (keeps the transfer set, for encoding the message again). */
 export function clearItems(oob: OutOfBand): void {
-  oob.items.length = 0;
+  // Most messages have no items: setting an array's length is a call into the engine even when
+  // nothing changes (on Bun it was 8% of a small-call host's time).
+  if (oob.items.length !== 0) oob.items.length = 0;
   oob.copied = 0;
 }
 
