@@ -48,7 +48,7 @@ class ThreadHandle implements WorkerHandle {
     const channel = new MessageChannel() as unknown as { port1: DataPort; port2: DataPort };
     this.#data = channel.port1;
     const wrapped: Wrapped = { data: options.workerData, port: channel.port2 };
-    this.#worker = new Worker(url, {
+    this.#worker = new Worker(loadable(url), {
       workerData: wrapped,
       transferList: [channel.port2 as never],
       name: options.name,
@@ -110,6 +110,17 @@ class ThreadHandle implements WorkerHandle {
     }
     await this.#gone;
   }
+}
+
+/**
+ * The URL to start a worker on for the module at `url`. `worker_threads` starts workers only on
+ * `file:` and `data:` URLs; a module elsewhere (Deno importing weft from `https:`, as JSR users
+ * do) is started through a one-line `data:` module that imports it. The worker is still a
+ * `worker_threads` worker, so it can be unref'd and its crashes are seen as for any other.
+ */
+function loadable(url: URL): URL {
+  if (url.protocol === "file:" || url.protocol === "data:") return url;
+  return new URL(`data:text/javascript,import ${encodeURIComponent(JSON.stringify(url.href))};`);
 }
 
 /** The next message queued on `port`, taken now; works on web ports on all three runtimes. */
