@@ -1,11 +1,12 @@
 /**
  * Picks the runtime adapter, in one place. Deno and Bun are told apart by their globals; anything
- * else is taken to be Node.
+ * else is taken to be Node, and must be a version weft supports.
  *
  * @module
  */
 
 import type { Runtime } from "./adapter.ts";
+import { checkNodeVersion } from "./node_version.ts";
 import { workerThreadsRuntime } from "./worker_threads.ts";
 
 interface BunGlobal {
@@ -43,6 +44,8 @@ function detect(): Runtime {
   if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
     return workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno);
   }
+  const node = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  checkNodeVersion(node?.versions?.node);
   return workerThreadsRuntime("node", exposedGc(), OUT_OF_BAND.node);
 }
 
