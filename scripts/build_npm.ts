@@ -1,9 +1,9 @@
 /**
  * Builds the npm package `@weft/weft` into `npm/` (`deno task build:npm`): compiles `mod.ts` and
- * `src/**\/*.ts` with the TypeScript compiler from npm to ESM JavaScript, `.d.ts` and source maps
- * under `npm/esm/` (the `src/` tree keeps its shape, so `src/runtime/entry_url.ts` finds
- * `../worker/entry.js`), writes `npm/package.json` with the version from `deno.json` and copies
- * README.md and LICENSE.
+ * `src/**\/*.ts` with the TypeScript compiler from npm to ESM JavaScript and `.d.ts` (no source
+ * maps: see `compilerOptions`) under `npm/esm/` (the `src/` tree keeps its shape, so
+ * `src/runtime/entry_url.ts` finds `../worker/entry.js`), writes `npm/package.json` with the
+ * version from `deno.json` and copies README.md and LICENSE.
  *
  * Node strips types only outside `node_modules`, so the package must ship JavaScript. Any compiler
  * diagnostic fails the build. With `--release` (as `deno task release:check` runs it), a missing
@@ -98,10 +98,12 @@ function compilerOptions(outDir: string): ts.CompilerOptions {
     erasableSyntaxOnly: true,
     strict: true,
     declaration: true,
-    sourceMap: true,
-    // The maps carry the TypeScript source, so stack traces and debuggers show it without the
-    // package shipping `.ts` files (which Node would refuse to strip inside node_modules).
-    inlineSources: true,
+    // No source maps. The JavaScript is the TypeScript with its types erased (the source uses
+    // erasable syntax only, and ES2022 keeps the rest as written), so stack traces and debuggers
+    // are as readable on it, and they then name files that exist. A map would point them at `.ts`
+    // files that the package cannot usefully ship (Node refuses to strip types inside
+    // node_modules), or that sit outside the package, as its `sources` did.
+    sourceMap: false,
     rootDir: ROOT,
     outDir: `${outDir}/esm`,
     types: [],

@@ -79,9 +79,7 @@ export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>
   if (typeof f !== "function") {
     throw new TypeError(`Cannot create task: f must be a function, received ${shown(f)}`);
   }
-  const module = definition.module !== undefined
-    ? String(definition.module)
-    : callerUrl([import.meta.url]);
+  const module = definition.module !== undefined ? String(definition.module) : callerUrl(task);
   if (module === undefined) {
     throw new TypeError(
       "Cannot create task: the defining module was not found on the call stack, received no module option",
