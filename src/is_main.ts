@@ -4,8 +4,10 @@
  * @module
  */
 
-import { runtime } from "./runtime/detect.ts";
-import { isWorkerInit } from "./worker/init.ts";
+import { startWorker } from "./worker/entry.ts";
+
+// Asking starts the worker in a weft worker (once): a bundle of an app is its own worker entry (see
+// `src/runtime/entry_url.ts`), and a bundle keeps the worker's code because `isMain` needs it.
 
 /**
  * True on any thread that is not one of weft's workers. Guard module top-level code that should
@@ -18,4 +20,4 @@ import { isWorkerInit } from "./worker/init.ts";
  * if (isMain) console.log("running on the host");
  * ```
  */
-export const isMain: boolean = !isWorkerInit(runtime.workerData());
+export const isMain: boolean = !startWorker();

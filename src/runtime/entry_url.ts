@@ -1,12 +1,33 @@
 /**
- * Finds the worker entry module next to this file: `entry.ts` when weft runs from its TypeScript
- * source (Deno, Node with type stripping, Bun), `entry.js` when it runs from the npm build.
+ * Finds the module a worker starts on. From weft's own files that is the worker entry next to
+ * this file: `entry.ts` from the TypeScript source (Deno, Node with type stripping, Bun),
+ * `entry.js` from the npm build. Bundled, weft's files are gone and this code is inside the
+ * bundle: then the bundle itself is the worker's entry. It contains weft's worker code (the
+ * package's modules import it), which starts when it sees from its spawn data that it runs in a
+ * weft worker, and the app's tasks, which register under the bundle's URL there as on the host.
+ *
+ * The file is read from the call stack rather than `import.meta.url`, which a CommonJS bundle does
+ * not have.
  *
  * @module
  */
 
-/** The URL of the worker entry module. */
+import { ownFileUrl } from "./caller_url.ts";
+
+/** `caller_url.ts` (or `.js`) in weft's own files, which {@linkcode ownFileUrl} names. */
+const OWN_FILE = /\/runtime\/caller_url\.([cm]?[jt]s)$/;
+
+/**
+ * The URL of the module weft's workers start on.
+ * @throws {TypeError} When the file weft runs from cannot be found on the call stack.
+ */
 export function workerEntryUrl(): URL {
-  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-  return new URL(`../worker/entry${ext}`, import.meta.url);
+  const here = ownFileUrl();
+  if (here === undefined) {
+    throw new TypeError(
+      "Cannot start workers: the file weft runs from is not on the call stack (Error.captureStackTrace is missing or locked), received none",
+    );
+  }
+  const own = OWN_FILE.exec(new URL(here).pathname);
+  return own === null ? new URL(here) : new URL(`../worker/entry.${own[1]}`, here);
 }

@@ -1,28 +1,32 @@
 /**
- * The module every weft worker starts on: imports the task modules, resolves the task table,
- * tells the host it is ready, and runs the loop.
+ * The code every weft worker runs: imports the task modules, resolves the task table, tells the
+ * host it is ready, and runs the loop.
+ *
+ * A worker starts either on this module (weft loaded from its own files) or on a bundle that
+ * contains weft (see `src/runtime/entry_url.ts`). `isMain` is computed by {@linkcode startWorker},
+ * so a bundle carries this code whenever it uses weft (even where the package declares itself free
+ * of side effects, and a bundler drops the modules it only imports). Either way the worker starts
+ * when weft finds a weft pool's spawn data, once per thread (a task module may load a second copy
+ * of weft), and never on the host. A bundle
+ * is its own task module: importing it again resolves once it has finished evaluating, that is,
+ * once it has defined its tasks.
+ *
+ * The start is not awaited at the top level: a module with top-level `await` could not be loaded
+ * with `require()`, and neither could anything that imports it.
  *
  * @module
  */
 
+import type { ParentPort } from "../runtime/adapter.ts";
 import { runtime } from "../runtime/detect.ts";
 import { WorkerLink } from "../transport/link.ts";
 import { isWorkerInit, type WorkerInit, type WorkerMessage } from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
 import { resolveTask } from "./registry.ts";
 
-const data = runtime.workerData();
-const port = runtime.parentPort();
-if (!isWorkerInit(data) || port === undefined) {
-  throw new TypeError("Cannot start weft worker: it was not spawned by a weft pool");
-}
-const init: WorkerInit = data;
+const STARTED = Symbol.for("weft.workerStarted");
 
-function post(message: WorkerMessage): void {
-  port!.postMessage(message);
-}
-
-async function boot(): Promise<boolean> {
+async function boot(init: WorkerInit, post: (message: WorkerMessage) => void): Promise<boolean> {
   for (const module of init.modules) {
     try {
       await import(module);
@@ -41,19 +45,21 @@ async function boot(): Promise<boolean> {
   return true;
 }
 
-// A listening port keeps the worker's event loop alive while the loop is parked in
-// `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Items that come
-// before the loop exists (those of calls sent while this worker starts) wait for it.
-let loop: WorkerLoop | undefined;
-const early: unknown[] = [];
-// The control channel carries nothing to the worker; its listener only keeps the loop alive too.
-port.onMessage(() => {});
-port.onData((message) => {
-  if (loop === undefined) early.push(message);
-  else loop.onMessage(message);
-});
-
-if (await boot()) {
+async function start(init: WorkerInit, port: ParentPort): Promise<void> {
+  const post = (message: WorkerMessage) => port.postMessage(message);
+  // A listening port keeps the worker's event loop alive while the loop is parked in
+  // `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Items that come
+  // before the loop exists (those of calls sent while this worker starts) wait for it.
+  let loop: WorkerLoop | undefined = undefined;
+  const early: unknown[] = [];
+  // The control channel carries nothing to the worker; its listener only keeps the loop alive.
+  port.onMessage(() => {});
+  port.onData((message) => {
+    if (loop === undefined) early.push(message);
+    else loop.onMessage(message);
+  });
+  const booted = await boot(init, post);
+  if (!booted) return;
   const tasks = init.tasks.map(resolveTask);
   loop = new WorkerLoop(new WorkerLink(init.buffers), tasks, {
     spinMicroseconds: init.spinMicroseconds,
@@ -66,3 +72,21 @@ if (await boot()) {
   post({ type: "ready" });
   loop.run();
 }
+
+/**
+ * Starts this thread's worker if it is a weft worker whose worker has not started yet.
+ * @returns Whether this thread is a weft worker.
+ */
+export function startWorker(): boolean {
+  const data = runtime.workerData();
+  const port = runtime.parentPort();
+  if (!isWorkerInit(data) || port === undefined) return false;
+  const flags = globalThis as { [STARTED]?: boolean };
+  if (flags[STARTED] !== true) {
+    flags[STARTED] = true;
+    void start(data, port);
+  }
+  return true;
+}
+
+startWorker();

@@ -1,0 +1,127 @@
+/**
+ * An app that imports weft, bundled without special flags, runs its pool unchanged from another
+ * folder than its source: the bundle is its own worker entry. Bundlers: esbuild (ESM and CommonJS,
+ * `--bundle --platform=node`, from npm through npx) on every runtime; `bun build` and
+ * `bun build --compile` on Bun; `deno bundle` on Deno. Each bundle runs on the runtime under test.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+const app = fileURLToPath(new URL("../fixtures/bundle_app.ts", import.meta.url));
+/** esbuild, pinned; fetched through npx like the runtimes themselves. */
+const ESBUILD = ["npx", "-y", "--loglevel=error", "esbuild@0.28.2"];
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(cmd: string[], cwd: string): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(cmd[0], cmd.slice(1), {
+      cwd,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: "1" },
+    }, (
+      err,
+      stdout,
+      stderr,
+    ) => {
+      const code = err === null ? 0 : typeof err.code === "number" ? err.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function ok(cmd: string[], cwd: string): Promise<string> {
+  const ran = await run(cmd, cwd);
+  assert.equal(ran.code, 0, `${cmd.join(" ")}\n${ran.stderr}`);
+  return ran.stdout;
+}
+
+/** The command that runs a bundled script on the runtime under test. */
+function runtimeCmd(script: string): string[] {
+  return isDeno ? [process.execPath, "run", "-A", script] : [process.execPath, script];
+}
+
+describe("an app bundled with weft", () => {
+  let build: string;
+  let elsewhere: string;
+
+  before(() => {
+    build = mkdtempSync(`${tmpdir()}/weft-bundle-`);
+    elsewhere = mkdtempSync(`${tmpdir()}/weft-bundle-run-`);
+  });
+
+  after(() => {
+    for (const dir of [build, elsewhere]) {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** Runs `file` (a bundle, or an executable when `cmd` is given) from another folder. */
+  async function expectRuns(
+    file: string,
+    cmd = runtimeCmd(file),
+    module: string | RegExp = pathToFileURL(file).href,
+  ): Promise<void> {
+    const out = await ok(cmd, elsewhere);
+    const result = JSON.parse(out.trim());
+    if (typeof module === "string") assert.equal(result.module, module);
+    else assert.match(result.module, module);
+    assert.deepEqual({ ...result, module: undefined }, {
+      sum: 5,
+      tripled: 42,
+      crash: "crashed",
+      after: 9,
+      respawns: 1,
+      module: undefined,
+    });
+  }
+
+  for (const format of ["esm", "cjs"]) {
+    it(`runs from an esbuild ${format.toUpperCase()} bundle`, async () => {
+      const out = `${build}/app.esbuild.${format === "esm" ? "mjs" : "cjs"}`;
+      await ok([
+        ...ESBUILD,
+        app,
+        "--bundle",
+        "--platform=node",
+        `--format=${format}`,
+        `--outfile=${out}`,
+        "--log-level=warning",
+      ], build);
+      await expectRuns(out);
+    });
+  }
+
+  it("runs from a bun build bundle", { skip: !isBun && "bun build is Bun's" }, async () => {
+    const out = `${build}/app.bun.mjs`;
+    await ok([process.execPath, "build", app, "--target=bun", `--outfile=${out}`], build);
+    await expectRuns(out);
+  });
+
+  it(
+    "runs from a bun build --compile executable",
+    { skip: !isBun && "bun build is Bun's" },
+    async () => {
+      const out = `${build}/app-bun-exe`;
+      await ok([process.execPath, "build", app, "--compile", `--outfile=${out}`], build);
+      // The executable's modules live in Bun's embedded file system, not beside it.
+      await expectRuns(out, [out], /\/app-bun-exe$/);
+    },
+  );
+
+  it("runs from a deno bundle", { skip: !isDeno && "deno bundle is Deno's" }, async () => {
+    const out = `${build}/app.deno.mjs`;
+    await ok([process.execPath, "bundle", "--quiet", app, "-o", out], build);
+    await expectRuns(out);
+  });
+});
