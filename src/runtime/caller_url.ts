@@ -6,7 +6,8 @@
  * its locations through source maps to the original sources (a `dist/tasks.js` shows up as
  * `src/tasks.ts`). V8's structured call sites (Deno, Node) and Bun's imitation of them keep the
  * script that ran: `getScriptNameOrSourceURL()` (Deno maps `getFileName()` too; the others keep
- * it). They are read through a temporary `Error.prepareStackTrace`, and `Error.captureStackTrace`
+ * it). Bun maps both, but only in bundles it built with a source map; there the script id tells
+ * weft's frames and the caller's apart (see {@linkcode callerUrl}). They are read through a temporary `Error.prepareStackTrace`, and `Error.captureStackTrace`
  * drops the frames from the called function up, so the caller is found by its position and not by
  * skipping weft's own files (in a bundle, weft and the caller are the same file). Where the
  * structured API is missing or locked, nothing is found (and `task()` asks for its `module`
@@ -18,6 +19,7 @@
 interface CallSite {
   getFileName(): string | null | undefined;
   getScriptNameOrSourceURL?(): string | null | undefined;
+  getScriptId?(): unknown;
 }
 
 interface V8ErrorConstructor {
@@ -34,7 +36,10 @@ function toUrl(location: string): string {
   return url.href;
 }
 
-/** The structured stack below `below` (from this function when omitted), or undefined where the runtime does not offer one. */
+/**
+ * The structured stack below `below` (from this function when omitted), or undefined where the
+ * runtime does not offer one.
+ */
 function callSites(below?: (...args: never[]) => unknown): CallSite[] | undefined {
   const E = Error as unknown as V8ErrorConstructor;
   if (typeof E.captureStackTrace !== "function") return undefined;
@@ -61,18 +66,46 @@ function urlOf(site: CallSite | undefined): string | undefined {
   return typeof name === "string" && name !== "" ? toUrl(name) : undefined;
 }
 
+/** What tells two frames' scripts apart: Bun's script id, which its source maps do not touch. */
+function scriptKey(site: CallSite): unknown {
+  return site.getScriptId?.() ?? urlOf(site);
+}
+
+/** This module in weft's own files (`caller_url.ts`, or `.js` in the npm build). */
+export const OWN_FILE: RegExp = /\/runtime\/caller_url\.([cm]?[jt]s)$/;
+
 /**
- * The URL of the module whose code called `below`, or undefined when it cannot be found.
+ * The URL of the module whose code called `below`, or undefined when it cannot be found. Code in
+ * the same script as weft's own is in a bundle with it, and gets the bundle's URL.
  * @param below The function whose caller is wanted (it must be on the stack).
+ * @throws {TypeError} In a bundle whose file cannot be named (see {@linkcode ownFileUrl}).
  */
 export function callerUrl(below: (...args: never[]) => unknown): string | undefined {
-  return urlOf(callSites(below)?.[0]);
+  const caller = callSites(below)?.[0];
+  const own = callSites()?.[0];
+  if (caller === undefined || own === undefined || scriptKey(caller) !== scriptKey(own)) {
+    return urlOf(caller);
+  }
+  const bundle = ownFileUrl();
+  if (bundle !== undefined && OWN_FILE.test(new URL(bundle).pathname)) {
+    throw new TypeError(
+      `Cannot find the bundle that defines this task: every way of naming it names weft's own source instead (a CommonJS bundle built by \`bun build --format=cjs --sourcemap\`), received ${bundle}; build it without --sourcemap, or as ES modules`,
+    );
+  }
+  return bundle;
 }
 
 /**
- * The URL of the file this code runs from: this module (`caller_url.ts` or `.js`) in weft's own
- * files, or the bundle that weft was bundled into.
+ * The URL of the file this code runs from: this module in weft's own files, or the bundle that
+ * weft was bundled into. Two witnesses, each wrong somewhere: `import.meta.url` is missing in a
+ * CommonJS bundle (esbuild), or names the original file (`bun build --format=cjs` writes it in as
+ * text); the stack names the original file where Bun applies a bundle's source map. A witness
+ * that names anything but this module means a bundle. In a CommonJS bundle with a source map, Bun
+ * gets both wrong.
  */
 export function ownFileUrl(): string | undefined {
-  return urlOf(callSites()?.[0]);
+  const meta = (import.meta as { url?: unknown }).url;
+  const witnesses = [typeof meta === "string" ? meta : undefined, urlOf(callSites()?.[0])];
+  const found = witnesses.filter((url) => url !== undefined);
+  return found.find((url) => !OWN_FILE.test(new URL(url).pathname)) ?? found[0];
 }

@@ -6,16 +6,12 @@
  * package's modules import it), which starts when it sees from its spawn data that it runs in a
  * weft worker, and the app's tasks, which register under the bundle's URL there as on the host.
  *
- * The file is read from the call stack rather than `import.meta.url`, which a CommonJS bundle does
- * not have.
+ * The file is read from the call stack and `import.meta.url` (see {@linkcode ownFileUrl}).
  *
  * @module
  */
 
-import { ownFileUrl } from "./caller_url.ts";
-
-/** `caller_url.ts` (or `.js`) in weft's own files, which {@linkcode ownFileUrl} names. */
-const OWN_FILE = /\/runtime\/caller_url\.([cm]?[jt]s)$/;
+import { OWN_FILE, ownFileUrl } from "./caller_url.ts";
 
 /**
  * The URL of the module weft's workers start on.

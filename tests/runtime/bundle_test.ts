@@ -14,8 +14,22 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const app = fileURLToPath(new URL("../fixtures/bundle_app.ts", import.meta.url));
-/** esbuild, pinned; fetched through npx like the runtimes themselves. */
-const ESBUILD = ["npx", "-y", "--loglevel=error", "esbuild@0.28.2"];
+/** esbuild, pinned; fetched through npx like the runtimes themselves, then run directly. */
+const ESBUILD_NPX = [
+  "npx",
+  "-y",
+  "--loglevel=error",
+  "-p",
+  "esbuild@0.28.2",
+  "-c",
+  "command -v esbuild",
+];
+let esbuildBin: Promise<string> | undefined;
+/** The esbuild binary (resolved in a test, whose timeout covers it, rather than in a hook). */
+const esbuild = () => esbuildBin ??= ok(ESBUILD_NPX, tmpdir()).then((out) => out.trim());
+/** Bundling (npx may fetch esbuild) and a child runtime take seconds, over Bun's 5 s default. */
+const SLOW = { timeout: 120_000 };
+const BUN_ONLY = { ...SLOW, skip: !isBun && "bun build is Bun's" };
 
 interface Ran {
   code: number | null;
@@ -87,10 +101,10 @@ describe("an app bundled with weft", () => {
   }
 
   for (const format of ["esm", "cjs"]) {
-    it(`runs from an esbuild ${format.toUpperCase()} bundle`, async () => {
+    it(`runs from an esbuild ${format.toUpperCase()} bundle`, SLOW, async () => {
       const out = `${build}/app.esbuild.${format === "esm" ? "mjs" : "cjs"}`;
       await ok([
-        ...ESBUILD,
+        await esbuild(),
         app,
         "--bundle",
         "--platform=node",
@@ -102,15 +116,74 @@ describe("an app bundled with weft", () => {
     });
   }
 
-  it("runs from a bun build bundle", { skip: !isBun && "bun build is Bun's" }, async () => {
+  it(
+    "runs from an esbuild ESM bundle with an inline source map, the map applied",
+    SLOW,
+    async () => {
+      const out = `${build}/app.esbuild-map.mjs`;
+      await ok([
+        await esbuild(),
+        app,
+        "--bundle",
+        "--platform=node",
+        "--format=esm",
+        "--sourcemap=inline",
+        `--outfile=${out}`,
+        "--log-level=warning",
+      ], build);
+      // Deno applies source maps always, Node with the flag; Bun only to bundles it built.
+      const cmd = isDeno || isBun
+        ? runtimeCmd(out)
+        : [process.execPath, "--enable-source-maps", out];
+      await expectRuns(out, cmd);
+    },
+  );
+
+  it("runs from a bun build bundle", BUN_ONLY, async () => {
     const out = `${build}/app.bun.mjs`;
     await ok([process.execPath, "build", app, "--target=bun", `--outfile=${out}`], build);
     await expectRuns(out);
   });
 
   it(
+    "runs from a bun build bundle with a source map, which Bun applies to its stacks",
+    BUN_ONLY,
+    async () => {
+      const out = `${build}/app.bun-map.mjs`;
+      await ok([
+        process.execPath,
+        "build",
+        app,
+        "--target=bun",
+        "--sourcemap=inline",
+        `--outfile=${out}`,
+      ], build);
+      await expectRuns(out);
+    },
+  );
+
+  it("names the one bun build case that cannot work, and its fix", BUN_ONLY, async () => {
+    const out = `${build}/app.bun-map.cjs`;
+    await ok([
+      process.execPath,
+      "build",
+      app,
+      "--target=bun",
+      "--format=cjs",
+      "--sourcemap=inline",
+      `--outfile=${out}`,
+    ], build);
+    const ran = await run(runtimeCmd(out), elsewhere);
+    assert.notEqual(ran.code, 0);
+    assert.match(
+      ran.stderr,
+      /bun build --format=cjs --sourcemap`\), received .*; build it without --sourcemap, or as ES modules/,
+    );
+  });
+
+  it(
     "runs from a bun build --compile executable",
-    { skip: !isBun && "bun build is Bun's" },
+    BUN_ONLY,
     async () => {
       const out = `${build}/app-bun-exe`;
       await ok([process.execPath, "build", app, "--compile", `--outfile=${out}`], build);
@@ -119,7 +192,7 @@ describe("an app bundled with weft", () => {
     },
   );
 
-  it("runs from a deno bundle", { skip: !isDeno && "deno bundle is Deno's" }, async () => {
+  it("runs from a deno bundle", { ...SLOW, skip: !isDeno && "deno bundle is Deno's" }, async () => {
     const out = `${build}/app.deno.mjs`;
     await ok([process.execPath, "bundle", "--quiet", app, "-o", out], build);
     await expectRuns(out);
