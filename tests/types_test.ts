@@ -36,11 +36,24 @@ function typeOnly(pool: Pool<{ add: typeof add; greet: typeof greet; noArg: type
   return [sum, text, promised, none, wrong];
 }
 
+function optionTypes() {
+  createPool({ threads: 2, allowOversubscribe: true, balancer: "leastBusy" });
+  // @ts-expect-error: not a balancer
+  createPool({ balancer: "fastest" });
+  // @ts-expect-error: a misspelled option
+  createPool({ thread: 2 });
+  // @ts-expect-error: threads is a number
+  createPool({ threads: "2" });
+  // @ts-expect-error: a misspelled nested option
+  createPool({ worker: { spinMicrosecond: 5 } });
+}
+
 describe("task types", () => {
   it("infers argument and result types from f", () => {
     const single = optional.createPool;
     assert.equal(typeof single, "function");
     assert.equal(typeof typeOnly, "function");
+    assert.equal(typeof optionTypes, "function");
     assert.equal(typeof createPool, "function");
   });
 });
