@@ -19,7 +19,11 @@ export interface TaskDefinition<A, R> {
    * whose `signal` aborts (and `aborted()` turns true) when the call is aborted or times out.
    */
   f: (arg: A, ctx: TaskContext) => R;
-  /** Milliseconds from dispatch after which a call rejects with `TimeoutError`. Default: none. */
+  /**
+   * Milliseconds after which a call rejects with `TimeoutError`, unless its result was produced by
+   * then, counted from when a ready worker has the call (see `CallOptions.timeout`). Default:
+   * none.
+   */
   timeout?: number;
   /**
    * URL of the module that defines this task, for bundled code where it cannot be found from the

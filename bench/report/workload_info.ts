@@ -121,4 +121,16 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
     ],
     ratioOn: "calls_per_s",
   },
+  lateness: {
+    title: "9. Host event-loop lateness under load",
+    note: "How late a 5 ms interval timer on the host fires while 100,000 calls of x + 1 run " +
+      "(2,000 in flight, 250 issued per macrotask turn, one worker).",
+    metrics: [
+      metric("p50_ms", "p50 ms", "lower", (v) => v.toPrecision(3)),
+      metric("p99_ms", "p99 ms", "lower", (v) => v.toPrecision(3)),
+      metric("max_ms", "max ms", "lower", (v) => v.toPrecision(3)),
+      metric("calls_per_s", "calls/s", "higher"),
+    ],
+    ratioOn: "p99_ms",
+  },
 };

@@ -31,6 +31,7 @@ const ALL: readonly WorkloadName[] = [
   "long_task",
   "scaling",
   "types",
+  "lateness",
 ];
 const PEER: readonly WorkloadName[] = [
   "latency",
@@ -38,6 +39,7 @@ const PEER: readonly WorkloadName[] = [
   "payload",
   "startup",
   "long_task",
+  "lateness",
 ];
 const NETWORK: readonly WorkloadName[] = ["latency", "throughput", "payload"];
 

@@ -14,6 +14,7 @@ export const WORKLOADS = [
   "long_task",
   "scaling",
   "types",
+  "lateness",
 ] as const;
 
 /** A workload's name. */

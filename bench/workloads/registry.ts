@@ -6,6 +6,7 @@
 
 import { idle } from "./idle.ts";
 import { latency } from "./latency.ts";
+import { lateness } from "./lateness.ts";
 import { longTask } from "./long_task.ts";
 import type { WorkloadName } from "./names.ts";
 import { payload } from "./payload.ts";
@@ -25,4 +26,5 @@ export const WORKLOAD_RUNNERS: Record<WorkloadName, Workload> = {
   long_task: longTask,
   scaling,
   types: perType,
+  lateness,
 };

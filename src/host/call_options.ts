@@ -11,8 +11,12 @@ export interface CallOptions {
   /** Aborts the call: before dispatch it never runs; while running the task's `ctx.signal` aborts. */
   signal?: AbortSignal;
   /**
-   * Milliseconds from dispatch to a worker after which the call rejects with `TimeoutError`.
-   * Overrides the task's own `timeout`. Default: the task's, or none.
+   * Milliseconds after which the call rejects with `TimeoutError`, unless its result was produced
+   * by then. The clock starts when a ready worker has the call: when the call is written to the
+   * mailbox of a worker that has loaded its modules, or, for a call written to a worker that is
+   * still starting, when that worker is ready. Time in the host queue and a worker's start-up do
+   * not count; time behind earlier calls in the worker's mailbox does. Overrides the task's own
+   * `timeout`. Default: the task's, or none.
    */
   timeout?: number;
   /**

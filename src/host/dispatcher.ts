@@ -11,7 +11,7 @@
 
 import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
-import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
+import { OUT_OF_BAND_BIT, ResponseStatus, TIMED_BIT } from "../memory/layout.ts";
 import { encodeMessage } from "../memory/message_codec.ts";
 import { DEFAULT_PAYLOAD_MAX_BYTES } from "../memory/region.ts";
 import {
@@ -108,7 +108,7 @@ export class Dispatcher implements LaneEvents {
       const lane = this.#queue.size === 0 ? this.#pickLane() : undefined;
       if (lane !== undefined) {
         const seq = lane.nextSeq;
-        if (lane.put(id, task, arg, oob)) {
+        if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
           call.items = this.#takeItems();
           if (call.items !== undefined) lane.send(id, call.items);
           this.#dispatched(id, call, lane, seq);
@@ -266,9 +266,29 @@ export class Dispatcher implements LaneEvents {
     call.seq = seq;
     call.bytes = undefined;
     if (call.timeout > 0) {
-      call.timer = setTimeout(() => this.#timedOut(id, call), call.timeout);
+      // The clock runs only while a ready worker has the call: a worker still importing its
+      // modules starts the clocks of the calls written to it once it is ready (`laneReady`).
+      if (lane.ready) this.#startClock(id, call);
+      else lane.unclocked.push(id);
     }
     this.#markDirty(lane);
+  }
+
+  #startClock(id: number, call: PendingCall): void {
+    call.timer = setTimeout(() => this.#timedOut(id, call), call.timeout);
+  }
+
+  /** Workers: the worker of `lane` is ready: the clocks of the calls written to it start now. */
+  laneReady(lane: Lane): void {
+    for (const id of lane.unclocked.splice(0)) {
+      const call = this.#table.get(id);
+      if (
+        call !== undefined && call.lane === lane.index && !call.ended && !isSettled(call) &&
+        call.timer === undefined && call.timeout > 0
+      ) {
+        this.#startClock(id, call);
+      }
+    }
   }
 
   #markDirty(lane: Lane): void {
@@ -318,7 +338,8 @@ export class Dispatcher implements LaneEvents {
       const seq = lane.nextSeq;
       let placed: boolean;
       try {
-        const meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
+        let meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
+        if (call.timeout > 0) meta |= TIMED_BIT;
         placed = lane.putEncoded(id, meta, call.bytes!);
       } catch (err) {
         // Too large for the payload buffer: this call fails, the queue moves on.
@@ -364,26 +385,60 @@ export class Dispatcher implements LaneEvents {
 
   #timedOut(id: number, call: PendingCall): void {
     if (this.#table.get(id) !== call || call.ended) return;
+    call.timer = undefined;
+    const lane = this.#workers.lanes[call.lane];
+    // An answer that is already in the mailbox was produced in time: it settles the call.
+    lane.drainNow();
+    if (call.ended || isSettled(call)) return;
     const name = this.#config.tasks[call.task].name;
     this.#settle(
       call,
       false,
       new TimeoutError(`Cannot finish call: task "${name}" timed out after ${call.timeout} ms`),
     );
-    const lane = this.#workers.lanes[call.lane];
     call.notice = lane.abort(id, true);
-    // The task was told to stop. If it started and has not ended within the grace period, its
-    // worker is stuck (a synchronous loop, say): end that worker; the pool replaces it.
-    call.timer = setTimeout(() => {
-      // A call its worker has not taken yet will be skipped when it is: nothing is stuck.
-      if (this.#table.get(id) !== call || call.ended || !lane.started(call.seq)) return;
-      this.#workers.kill(
-        lane,
-        new WorkerCrashedError(
-          `Cannot finish call: worker ${lane.index} was ended because task "${name}" did not stop within ${this.#config.timeoutGrace} ms of its timeout`,
-        ),
+    // The task was told to stop. If it has not ended when its own running time passes its
+    // timeout plus the grace period, its worker is stuck (a synchronous loop, say): end that
+    // worker; the pool replaces it.
+    const timedOutAt = performance.now();
+    call.timer = setTimeout(
+      () => this.#checkOverrun(id, call, lane, timedOutAt),
+      this.#config.timeoutGrace,
+    );
+  }
+
+  /**
+   * Ends the worker of a timed-out call that is still running once the call's own running time
+   * (from the start stamp its worker wrote, see `STARTS_BYTES`) passes `timeout + timeoutGrace`.
+   * Time the call spent waiting behind others in the worker's mailbox does not count, and a
+   * worker whose answer is already in the mailbox is not stuck.
+   */
+  #checkOverrun(id: number, call: PendingCall, lane: Lane, timedOutAt: number): void {
+    call.timer = undefined;
+    if (this.#table.get(id) !== call || call.ended || !lane.alive) return;
+    lane.drainNow();
+    // A call its worker has not taken yet will be skipped when it is: nothing is stuck.
+    if (call.ended || !lane.started(call.seq)) return;
+    const grace = this.#config.timeoutGrace;
+    const limit = call.timeout + grace;
+    // Without a stamp (1,024 later calls have started since: the worker is not blocked, an
+    // asynchronous task is pending), the call is taken to have run since it was dispatched.
+    let ran = lane.link.ranFor(call.seq);
+    if (ran < 0) ran = call.timeout + performance.now() - timedOutAt;
+    if (ran < limit) {
+      call.timer = setTimeout(
+        () => this.#checkOverrun(id, call, lane, timedOutAt),
+        Math.max(1, limit - ran),
       );
-    }, this.#config.timeoutGrace);
+      return;
+    }
+    const name = this.#config.tasks[call.task].name;
+    this.#workers.kill(
+      lane,
+      new WorkerCrashedError(
+        `Cannot finish call: worker ${lane.index} was ended because task "${name}" did not stop within ${grace} ms of its timeout`,
+      ),
+    );
   }
 
   #aborted(id: number, call: PendingCall): void {

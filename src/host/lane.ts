@@ -65,6 +65,8 @@ export class Lane {
   dirty = false;
   /** Set once the worker has imported its modules and entered its loop. */
   ready = false;
+  /** Ids of calls with a timeout written before the worker was ready: their clocks wait. */
+  readonly unclocked: number[] = [];
   /** Ended calls whose abort notice the worker has not read yet: [id, notice] pairs. */
   #quarantine: number[] = [];
   readonly #spinMs: number;

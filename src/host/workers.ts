@@ -44,6 +44,7 @@ export interface DispatcherConfig {
 
 /** What the workers report to the dispatcher. */
 export interface WorkerOwner extends LaneEvents {
+  laneReady(lane: Lane): void;
   laneDied(lane: Lane, reason: Error): void;
   broken(reason: Error): void;
   lanesChanged(): void;
@@ -136,6 +137,7 @@ export class Workers {
     if (message.type === "ready") {
       lane.ready = true;
       this.#startFailures = 0;
+      this.#owner.laneReady(lane);
       return;
     }
     const cause = Object.assign(new Error(message.message), {
@@ -167,6 +169,9 @@ export class Workers {
     lane.drainNow();
     this.#owner.laneDied(lane, reason);
     lane.dead();
+    // Where a runtime cannot end a thread that runs a synchronous loop (Deno), the worker leaves
+    // its loop by itself, and its thread ends, once the task returns.
+    lane.link.stop();
     void lane.handle.terminate();
     if (this.#done) return;
     if (!lane.ready && ++this.#startFailures >= MAX_START_FAILURES) {

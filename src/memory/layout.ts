@@ -30,6 +30,11 @@ export const HOST_WANTS_SPACE_I32 = HOST_LINE_I32 + 4;
 export const STOP_I32 = HOST_LINE_I32 + 5;
 /** Abort notices published so far into the abort ring. Single writer: host. */
 export const ABORT_WRITE_I32 = HOST_LINE_I32 + 6;
+/**
+ * Waits the host has begun so far (bumped before each store of `HostState.WAITING`), so that the
+ * worker rings the host's bell at most once per wait for single answers. Single writer: host.
+ */
+export const HOST_WAITS_I32 = HOST_LINE_I32 + 7;
 
 // --- Worker line: single writer: worker. ---
 /** Requests consumed (taken out of their slot) so far. Single writer: worker. */
@@ -105,14 +110,28 @@ export const ABORT_RING_COUNT = 64;
 export const ABORT_RING_BYTES = RESPONSE_SLOTS_BYTES + SLOT_COUNT * SLOT_BYTES;
 /** Set in an abort ring entry when the call was given up on because its timeout expired. */
 export const ABORT_TIMEOUT_BIT = 0x80000000;
+/**
+ * Byte offset of the start stamps: for request number `n`, entry `n & (SLOT_COUNT - 1)` holds
+ * two i32 words, `[n, ms]`: the call numbered `n` started at `ms` (whole milliseconds of
+ * `performance.timeOrigin + performance.now()`, a clock all threads share, truncated to 32 bits).
+ * Written only for calls with `TIMED_BIT`, so that the host can tell how long a call that timed
+ * out has really run. Single writer: worker.
+ */
+export const STARTS_BYTES = ABORT_RING_BYTES + ABORT_RING_COUNT * Uint32Array.BYTES_PER_ELEMENT;
+/** i32 words of one start stamp entry. */
+export const START_ENTRY_I32 = 2;
 /** Total bytes of a control region. */
-export const REGION_BYTES = ABORT_RING_BYTES + ABORT_RING_COUNT * Uint32Array.BYTES_PER_ELEMENT;
+export const REGION_BYTES = STARTS_BYTES + SLOT_COUNT * START_ENTRY_I32 * I32_BYTES;
 
 /**
  * Set in `SLOT_META_U32` when the message has out-of-band items (see `out_of_band.ts`), which
  * arrive through the runtime's message channel under the same call id.
  */
 export const OUT_OF_BAND_BIT = 0x40000000;
+/** Set in `SLOT_META_U32` of a request whose call has a timeout: the worker stamps its start. */
+export const TIMED_BIT = 0x20000000;
+/** The task index in `SLOT_META_U32` of a request, below the flag bits. */
+export const TASK_MASK = TIMED_BIT - 1;
 
 /** Response status codes, in `SLOT_META_U32` of a response. */
 export const ResponseStatus = {

@@ -20,6 +20,7 @@
 import {
   HOST_BELL_I32,
   HOST_STATE_I32,
+  HOST_WAITS_I32,
   HOST_WANTS_SPACE_I32,
   HostState,
   REQ_READ_I32,
@@ -28,6 +29,9 @@ import {
   RESP_READ_I32,
   RESP_WRITE_I32,
   RESPONSE_SLOTS_BYTES,
+  SLOT_COUNT,
+  START_ENTRY_I32,
+  STARTS_BYTES,
   STOP_I32,
   WORKER_BELL_I32,
   WORKER_STATE_I32,
@@ -51,6 +55,14 @@ export const RESPONSES: MailboxPlace = {
   writeI32: RESP_WRITE_I32,
   readI32: RESP_READ_I32,
 };
+
+/** Whole milliseconds on a clock every thread of the process shares, truncated to 32 bits. */
+export function sharedMillis(): number {
+  return Math.floor(performance.timeOrigin + performance.now()) | 0;
+}
+
+const STARTS_I32 = STARTS_BYTES / Int32Array.BYTES_PER_ELEMENT;
+const STARTS_MASK = SLOT_COUNT - 1;
 
 /** The host's end of a link. */
 export class HostLink {
@@ -101,6 +113,8 @@ export class HostLink {
    */
   prepareWait(spaceMark: number | undefined): number {
     const i32 = this.i32;
+    // Publish: a new wait, which the worker rings once for its first answer (`answered`).
+    Atomics.add(i32, HOST_WAITS_I32, 1);
     // Publish: from here on the worker notifies the host's bell.
     Atomics.store(i32, HOST_STATE_I32, HostState.WAITING);
     const bell = Atomics.load(i32, HOST_BELL_I32);
@@ -142,6 +156,21 @@ export class HostLink {
     return Atomics.load(this.i32, REQUESTS.readI32);
   }
 
+  /**
+   * Milliseconds that call number `seq` has been running, from its start stamp (calls with a
+   * timeout only), or -1 when the stamp is not there (the call has not started, or 1,024 later
+   * calls have started since and reused its entry).
+   */
+  ranFor(seq: number): number {
+    const i32 = this.i32;
+    const at = STARTS_I32 + (seq & STARTS_MASK) * START_ENTRY_I32;
+    if (Atomics.load(i32, at) !== seq) return -1;
+    const ms = Atomics.load(i32, at + 1);
+    // The worker writes the time, then the number: a changed number means a newer call's time.
+    if (Atomics.load(i32, at) !== seq) return -1;
+    return (sharedMillis() - ms) | 0;
+  }
+
   /** Asks the worker to leave its loop. */
   stop(): void {
     // Publish: the worker checks this flag every time its bell rings.
@@ -154,6 +183,8 @@ export class HostLink {
 export class WorkerLink {
   /** Responses written when the host's bell was last rung. */
   #rung = 0;
+  /** The host's wait count (`HOST_WAITS_I32`) when the worker last rang it. */
+  #rungWait = -1;
   readonly i32: Int32Array;
   readonly requests: Inbox;
   readonly responses: Outbox;
@@ -195,6 +226,17 @@ export class WorkerLink {
     return Atomics.load(this.i32, STOP_I32) === 1;
   }
 
+  /** Stamps the start of call number `seq` (see `STARTS_BYTES`). */
+  stampStart(seq: number): void {
+    const i32 = this.i32;
+    const at = STARTS_I32 + (seq & STARTS_MASK) * START_ENTRY_I32;
+    // A number that is not yet `seq` makes the host ignore the time while it is written.
+    Atomics.store(i32, at, ~seq);
+    Atomics.store(i32, at + 1, sharedMillis());
+    // Publish: the time above belongs to call `seq` from here on.
+    Atomics.store(i32, at, seq);
+  }
+
   /** Tells the host whether the worker holds responses waiting for space. */
   setWantsSpace(wants: boolean): void {
     // Publish: the host rings the worker after reading responses only while this is 1.
@@ -214,7 +256,33 @@ export class WorkerLink {
     this.#rung = written;
     Atomics.add(i32, HOST_BELL_I32, 1);
     if (Atomics.load(i32, HOST_STATE_I32) === HostState.WAITING) {
+      this.#rungWait = Atomics.load(i32, HOST_WAITS_I32);
       Atomics.notify(i32, HOST_BELL_I32);
     }
+  }
+
+  /**
+   * Publishes one answer just written, and rings the host if it is waiting and has not been rung
+   * during this wait. A host that waits has nothing to do until an answer comes, so the first
+   * one wakes it at once, however long the tasks of the group take; the answers that follow
+   * during the same wait cost one load each (the host drains them all when it wakes). A host that
+   * is running needs no ring: it checks the mailbox before it waits again (`prepareWait`).
+   *
+   * No lost wake-up: the host bumps its wait count, stores WAITING, loads the bell, then checks
+   * for answers; the worker stores its write count, then loads the state and the count. So
+   * either the host sees the answer, or the worker sees the new wait and rings it, or it rang
+   * this wait already (then the bell has moved past the value the host waits on).
+   */
+  answered(): void {
+    const i32 = this.i32;
+    this.responses.publish();
+    if (Atomics.load(i32, HOST_STATE_I32) !== HostState.WAITING) return;
+    const wait = Atomics.load(i32, HOST_WAITS_I32);
+    if (wait === this.#rungWait) return;
+    this.#rungWait = wait;
+    this.#rung = this.responses.written;
+    // Publish: the answer stored above happens-before the host's wake-up.
+    Atomics.add(i32, HOST_BELL_I32, 1);
+    Atomics.notify(i32, HOST_BELL_I32);
   }
 }

@@ -16,7 +16,13 @@
  * @module
  */
 
-import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
+import {
+  OUT_OF_BAND_BIT,
+  ResponseStatus,
+  TASK_MASK,
+  TIMED_BIT,
+  WorkerState,
+} from "../memory/layout.ts";
 import {
   type OutOfBand,
   outOfBand,
@@ -239,7 +245,8 @@ export class WorkerLoop {
           break;
         }
       }
-      const task = this.#tasks[requests.meta & ~OUT_OF_BAND_BIT];
+      const meta = requests.meta;
+      const task = this.#tasks[meta & TASK_MASK];
       let arg: unknown;
       try {
         arg = requests.take(items);
@@ -249,14 +256,22 @@ export class WorkerLoop {
         served++;
         continue;
       }
+      // Stamped before the read count moves: a host that sees the call started finds its stamp.
+      if ((meta & TIMED_BIT) !== 0) this.#link.stampStart((requests.consumed - 1) | 0);
       // Publish the read count per request: the host counts a call as started from here.
       requests.consume();
       served++;
+      // Look for notices after publishing the read count: a host that posted one before it saw
+      // the count move is seen here (see `CallAborts`), with this call counted as running.
+      this.#aborts.current = id;
+      this.#aborts.poll();
       if (this.#aborts.abandoned(id)) {
+        this.#aborts.current = -1;
         this.#aborts.ended(id);
         this.#respond(id, ResponseStatus.SKIPPED, undefined);
       } else {
         this.#start(id, task, arg);
+        this.#aborts.current = -1;
       }
       // Answers go out in groups while a long batch is served (and large ones one by one), so
       // the host can drain in parallel.
@@ -327,9 +342,10 @@ export class WorkerLoop {
         this.#keep(id, this.#sendItems(id, status), bytes);
       } else if (responses.put(id, status, value, root, oob)) {
         this.#sendItems(id, status);
-        // Publish each answer at once (one store; the bell is rung per group): a host that is
-        // checking sees it now, and an answer written just before the worker dies is not lost.
-        responses.publish();
+        // Publish each answer at once: a host that is checking sees it now, a waiting host is
+        // rung for it (once per wait, see `answered`), and an answer written just before the
+        // worker dies is not lost.
+        this.#link.answered();
       } else {
         const bytes = responses.snapshot();
         this.#keep(id, this.#sendItems(id, status), bytes);
