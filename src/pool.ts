@@ -167,6 +167,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       gcOnIdle: resolved.gcOnIdle,
       hostSpinMicroseconds: resolved.hostSpinMicroseconds,
       maxQueue: resolved.maxQueue,
+      balancer: resolved.balancer ?? "leastBusy",
       timeoutGrace: resolved.timeoutGrace,
       resourceLimits: resolved.resourceLimits,
     });

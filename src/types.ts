@@ -66,7 +66,9 @@ export interface PoolOptions {
   /**
    * How a call picks its worker: `"roundRobin"` (each worker in turn), `"leastBusy"` (the one
    * with the fewest calls in flight) or `"firstIdle"` (the first with none, else the least busy).
-   * Default: the pool's own choice, which weft tunes with its benchmarks.
+   * Each prefers workers that are ready over ones still starting. Whatever the balancer, calls
+   * waiting behind a long task are moved to an idle worker (work stealing). Default:
+   * `"leastBusy"`.
    */
   balancer?: "roundRobin" | "leastBusy" | "firstIdle";
 }

@@ -37,6 +37,23 @@ describe("a pool", () => {
   const pool = createPool({ threads: 2 })(tasks);
   after(() => pool.shutdown());
 
+  /**
+   * Resolves once both workers have answered a call: calls go to workers that are ready before
+   * ones still starting, so the spreading below holds only from then on.
+   */
+  async function bothReady(): Promise<void> {
+    const seen = new Set<unknown>();
+    const start = performance.now();
+    while (seen.size < 2) {
+      if (performance.now() - start > 10_000) assert.fail("a worker never became ready");
+      for (const id of await Promise.all(Array.from({ length: 4 }, () => pool.call.whoAmI()))) {
+        seen.add(id);
+      }
+      // Let the event loop deliver the other worker's "ready".
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
   it("runs sync and async tasks and resolves with their results", async () => {
     const [sum, text] = await Promise.all([pool.call.add([1, 2]), pool.call.greet("ada")]);
     assert.equal(sum, 3);
@@ -54,13 +71,15 @@ describe("a pool", () => {
   });
 
   it("publishes the calls of one tick together, with one wake-up per worker", async () => {
+    await bothReady();
     const before = pool.stats().batches;
     await Promise.all(Array.from({ length: 10 }, (_, i) => pool.call.add([i, 1])));
     // Ten calls round-robin over two workers: one publication for each.
     assert.equal(pool.stats().batches - before, 2);
   });
 
-  it("spreads calls over the workers round-robin", async () => {
+  it("spreads calls over the workers once both are ready", async () => {
+    await bothReady();
     const ids = await Promise.all(Array.from({ length: 8 }, () => pool.call.whoAmI()));
     assert.equal(new Set(ids).size, 2);
   });

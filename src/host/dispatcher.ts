@@ -22,12 +22,20 @@ import {
   takeItems,
 } from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
-import { pickRoundRobin } from "./balancer.ts";
+import { type Balancer, BALANCERS } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
+import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
 import type { PoolStats } from "./pool_stats.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
+
+/**
+ * Milliseconds a lane's worker must go without taking a call, while it runs (or starts) and calls
+ * wait for it, before an idle lane steals them: long enough that a worker descheduled for a
+ * moment on a loaded machine keeps its calls, short beside the tasks worth stealing from.
+ */
+export const STEAL_AFTER_MS = 20;
 
 export type { DispatcherConfig, PoolStats };
 
@@ -56,10 +64,23 @@ export class Dispatcher implements LaneEvents {
   /** Reused for every call: the out-of-band items its encoding collects. */
   readonly #oob: OutOfBand;
   readonly #flush = () => this.#publishDirty();
-  readonly #canTake = (lane: number) => this.#workers.lanes[lane].hasSlot();
+  /** Set while the queue pump goes on in a later macrotask (the host's slice was spent). */
+  #pumpLater = false;
+  readonly #resumePump = () => {
+    this.#pumpLater = false;
+    this.#pump();
+  };
+  readonly #balancer: Balancer;
+  /** Timer of the next look for a stuck lane to steal from, if one is due. */
+  #stealTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #stealCheck = () => {
+    this.#stealTimer = undefined;
+    this.#trySteal();
+  };
 
   constructor(config: DispatcherConfig) {
     this.#config = config;
+    this.#balancer = BALANCERS[config.balancer];
     this.#oob = outOfBand(config.runtime.outOfBand);
     this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
@@ -174,14 +195,108 @@ export class Dispatcher implements LaneEvents {
 
   /** LaneEvents: the worker answered call `id`. */
   answer(lane: Lane, id: number, status: number, value: unknown): void {
+    if (status === ResponseStatus.WITHDRAWN) {
+      this.#withdrawnAnswer(lane, id);
+      return;
+    }
     const call = this.#table.get(id);
-    if (call === undefined || call.ended) return;
+    if (call === undefined || call.ended || call.lane !== lane.index) return;
     if (status === ResponseStatus.SKIPPED) {
       this.#retire(id, call, lane);
       return;
     }
     if (!isSettled(call)) this.#settle(call, status === ResponseStatus.OK, value);
     this.#retire(id, call, lane);
+  }
+
+  /** LaneEvents: `lane` has nothing in flight: a stuck lane's waiting calls may move to it. */
+  idle(_lane: Lane): void {
+    if (this.#workers.lanes.length > 1) this.#trySteal();
+  }
+
+  /**
+   * Work stealing: while a lane is idle, calls waiting in a lane whose worker has taken nothing
+   * for `STEAL_AFTER_MS` (it runs a long task, or is still starting) are withdrawn from it and sent again, to lanes
+   * the balancer picks; the stuck lane takes no calls until the worker has answered each
+   * withdrawn one `WITHDRAWN`. A lane that is not stuck long enough yet is looked at again when
+   * it would be.
+   */
+  #trySteal(): void {
+    if (this.#closed !== undefined && this.#stopping !== undefined) return;
+    const lanes = this.#workers.lanes;
+    let idle = false;
+    for (const lane of lanes) if (lane.ready && lane.inFlight === 0 && lane.open) idle = true;
+    if (!idle) return;
+    const now = performance.now();
+    let wait = Infinity;
+    for (const lane of lanes) {
+      if (!lane.alive || lane.withdrawing || lane.unstarted <= 0) continue;
+      const stalled = lane.stalledFor(now);
+      if (stalled >= STEAL_AFTER_MS) this.#steal(lane);
+      else if (stalled > 0) wait = Math.min(wait, STEAL_AFTER_MS - stalled);
+      else wait = Math.min(wait, STEAL_AFTER_MS);
+    }
+    if (wait !== Infinity && this.#stealTimer === undefined) {
+      this.#stealTimer = setTimeout(this.#stealCheck, Math.ceil(wait));
+    }
+  }
+
+  /** Withdraws the calls waiting in `lane` that can be sent again, and sends them elsewhere. */
+  #steal(lane: Lane): void {
+    const from = lane.link.started();
+    const waiting = this.#table.ids((call) =>
+      call.lane === lane.index && !call.ended && ((call.seq - from) | 0) >= 0
+    ).map((id) => ({ id, call: this.#table.get(id)! }));
+    waiting.sort((a, b) => (a.call.seq - b.call.seq) | 0);
+    // The withdrawn calls are the last ones written: start after any that cannot be sent again
+    // (their moved buffers or large copies went to this worker's channel).
+    let first = 0;
+    for (let k = 0; k < waiting.length; k++) {
+      if (!isSettled(waiting[k].call) && !canResend(waiting[k].call.items)) first = k + 1;
+    }
+    const withdrawn = waiting.slice(first);
+    if (!withdrawn.some((w) => !isSettled(w.call))) return;
+    const fence = withdrawn[0].call.seq;
+    const read = lane.withdraw(fence);
+    const salvaged = new Map<number, Uint8Array>();
+    for (const message of lane.salvage(fence)) salvaged.set(message.id, message.bytes);
+    const moved: { id: number; call: PendingCall }[] = [];
+    for (const { id, call } of withdrawn) {
+      // A settled call is skipped or withdrawn by the worker, and retired on its answer.
+      if (isSettled(call)) continue;
+      call.bytes = salvaged.get(id);
+      // Taken before the fence went up: it runs there, or comes back `WITHDRAWN` to be resent.
+      if (((call.seq - read) | 0) < 0) continue;
+      call.lane = -1;
+      moved.push({ id, call });
+    }
+    lane.withdrawn(moved.length);
+    this.#requeue(moved);
+  }
+
+  /** A withdrawn call came back from `lane` unrun. */
+  #withdrawnAnswer(lane: Lane, id: number): void {
+    const call = this.#table.get(id);
+    if (call !== undefined && call.lane === lane.index && !call.ended) {
+      // On this lane still: settled before it was withdrawn, or taken by the worker as the fence
+      // went up (then it was not sent elsewhere: send it now).
+      if (isSettled(call) || call.bytes === undefined) this.#retire(id, call, lane);
+      else {
+        call.lane = -1;
+        this.#requeue([{ id, call }]);
+      }
+      return;
+    }
+    // A call sent elsewhere: once the last one is back, this lane takes calls again.
+    if (lane.withdrawnAnswered()) this.#pump();
+  }
+
+  /** Puts calls in front of the host queue, in the order given, and sends what fits. */
+  #requeue(calls: { id: number; call: PendingCall }[]): void {
+    if (calls.length === 0) return;
+    this.#queue.pushFront(calls);
+    for (const lane of this.#workers.lanes) lane.wantSpace(true);
+    this.#pump();
   }
 
   /** LaneEvents: space may have been freed on `lane`: move queued calls out. */
@@ -232,6 +347,8 @@ export class Dispatcher implements LaneEvents {
   /** Workers: the pool cannot run calls any more; reject everything with `reason`. */
   broken(reason: Error): void {
     this.#closed = reason;
+    clearTimeout(this.#stealTimer);
+    this.#stealTimer = undefined;
     for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
     this.#queue.clear();
   }
@@ -252,10 +369,7 @@ export class Dispatcher implements LaneEvents {
 
   #pickLane(): Lane | undefined {
     const lanes = this.#workers.lanes;
-    // The next lane usually has room: try it before the balancer's full round.
-    const i = lanes[this.#next].hasSlot()
-      ? this.#next
-      : pickRoundRobin(this.#next, lanes.length, this.#canTake);
+    const i = lanes.length === 1 ? (lanes[0].open ? 0 : -1) : this.#balancer(lanes, this.#next);
     if (i === -1) return undefined;
     this.#next = i + 1 === lanes.length ? 0 : i + 1;
     return lanes[i];
@@ -265,7 +379,8 @@ export class Dispatcher implements LaneEvents {
     call.lane = lane.index;
     call.seq = seq;
     call.bytes = undefined;
-    if (call.timeout > 0) {
+    // A call withdrawn from a stuck lane keeps the clock it had there.
+    if (call.timeout > 0 && call.timer === undefined) {
       // The clock runs only while a ready worker has the call: a worker still importing its
       // modules starts the clocks of the calls written to it once it is ready (`laneReady`).
       if (lane.ready) this.#startClock(id, call);
@@ -289,6 +404,8 @@ export class Dispatcher implements LaneEvents {
         this.#startClock(id, call);
       }
     }
+    // Calls that wait in other lanes may move to this one.
+    if (lane.inFlight === 0) this.idle(lane);
   }
 
   #markDirty(lane: Lane): void {
@@ -326,8 +443,16 @@ export class Dispatcher implements LaneEvents {
 
   /** Moves queued calls, in order, into lanes with space. */
   #pump(): void {
+    if (this.#pumpLater) return;
     const queue = this.#queue;
+    let moved = 0;
     for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
+      if (++moved % SLICE_CHECK_EVERY === 0 && !inSlice()) {
+        // The host's slice is spent: the event loop gets a turn before the rest goes out.
+        this.#pumpLater = true;
+        later(this.#resumePump);
+        break;
+      }
       const id = queue.peekId();
       if (this.#table.get(id) !== call || isSettled(call)) {
         queue.shift();
@@ -386,16 +511,20 @@ export class Dispatcher implements LaneEvents {
   #timedOut(id: number, call: PendingCall): void {
     if (this.#table.get(id) !== call || call.ended) return;
     call.timer = undefined;
-    const lane = this.#workers.lanes[call.lane];
-    // An answer that is already in the mailbox was produced in time: it settles the call.
-    lane.drainNow();
-    if (call.ended || isSettled(call)) return;
     const name = this.#config.tasks[call.task].name;
-    this.#settle(
-      call,
-      false,
-      new TimeoutError(`Cannot finish call: task "${name}" timed out after ${call.timeout} ms`),
-    );
+    const expired = () =>
+      new TimeoutError(`Cannot finish call: task "${name}" timed out after ${call.timeout} ms`);
+    // An answer that is already in the mailbox was produced in time: it settles the call.
+    if (call.lane !== -1) this.#workers.lanes[call.lane].drainNow();
+    if (call.ended || isSettled(call)) return;
+    if (call.lane === -1) {
+      // Withdrawn from a stuck lane and waiting to be sent again: it never runs now.
+      this.#queue.remove(call);
+      this.#end(id, false, expired());
+      return;
+    }
+    const lane = this.#workers.lanes[call.lane];
+    this.#settle(call, false, expired());
     call.notice = lane.abort(id, true);
     // The task was told to stop. If it has not ended when its own running time passes its
     // timeout plus the grace period, its worker is stuck (a synchronous loop, say): end that

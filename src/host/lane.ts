@@ -11,25 +11,26 @@
  * and drains at once if the answers are already there. This check is bounded three ways: by the
  * budget per publish; by back-off (after a check that found nothing, the next 2^k - 1 publishes on
  * that lane skip the check, k growing with each miss, so lanes running long tasks are checked
- * rarely, yet a lane whose tasks get short again is found within a few publishes); and by a chain
- * limit, so that back-to-back spin-served batches still yield to the event loop (through a real
- * `waitAsync`) at least every `SPIN_CHAIN_MS`.
+ * rarely, yet a lane whose tasks get short again is found within a few publishes); and by the
+ * host's time slice (`host_slice.ts`): once weft has run `SLICE_MS` of its own work in this
+ * macrotask, there is no check, and a drain stops and goes on in a macrotask of its own, so the
+ * event loop gets a turn however many answers keep coming.
  *
  * @module
  */
 
-import { OUT_OF_BAND_BIT, ResponseStatus } from "../memory/layout.ts";
+import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
+import type { LaneState } from "./balancer.ts";
 import { ItemsChannel } from "../transport/items_channel.ts";
 import type { HostLink } from "../transport/link.ts";
+import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 
 /** Payload bytes one drain decodes before it lets the event loop go on (see `#drain`). */
 const DRAIN_BYTES = 256 * 1024;
 /** Milliseconds after which a host wait re-checks the mailbox even without a wake-up. */
 export const SAFETY_WAIT_MS = 1000;
-/** Longest run of spin-served batches before the host yields to its event loop. */
-export const SPIN_CHAIN_MS = 2;
 
 /** What a lane reports to its pool. */
 export interface LaneEvents {
@@ -39,10 +40,12 @@ export interface LaneEvents {
   space(lane: Lane): void;
   /** Call `id` has ended and the worker has read its abort notice: its id may be reused. */
   release(id: number): void;
+  /** Every call written to `lane` has been answered. */
+  idle(lane: Lane): void;
 }
 
 /** Host side of one worker. */
-export class Lane {
+export class Lane implements LaneState {
   readonly index: number;
   readonly link: HostLink;
   readonly handle: WorkerHandle;
@@ -73,9 +76,15 @@ export class Lane {
   /** Consecutive checks that found nothing, and publishes left to skip because of them. */
   #misses = 0;
   #skip = 0;
-  /** Start of the current run of spin-served batches, or -1 after a real wait. */
-  #chainStart = -1;
+  /** Calls withdrawn from this lane whose `WITHDRAWN` answer has not come yet. */
+  #withdrawing = 0;
+  /** The worker's read count when last seen to move (or to catch up), and when. */
+  #progressSeq = 0;
+  #progressAt = 0;
+  /** Request count at the last publish: calls below it are visible to the worker. */
+  #publishedSeq = 0;
   readonly #onWake = (result: string) => this.#wake(result);
+  readonly #onReady = () => this.#wake("ready");
 
   constructor(
     index: number,
@@ -102,9 +111,64 @@ export class Lane {
     return this.#alive;
   }
 
-  /** True when the request mailbox has a free slot. */
-  hasSlot(): boolean {
-    return this.#alive && this.link.requests.hasSlot();
+  /** LaneState: the lane can take a call now (alive, nothing withdrawn pending, a slot free). */
+  get open(): boolean {
+    return this.#alive && this.#withdrawing === 0 && this.link.requests.hasSlot();
+  }
+
+  /** Calls published to this lane that its worker has not taken yet. */
+  get unstarted(): number {
+    return (this.#publishedSeq - this.link.started()) | 0;
+  }
+
+  /**
+   * Milliseconds the worker has gone without taking a call while calls wait for it: 0 when none
+   * wait or it has taken one since the last look.
+   */
+  stalledFor(now: number): number {
+    const started = this.link.started();
+    if (
+      started !== this.#progressSeq || ((this.#publishedSeq - started) | 0) <= 0 ||
+      // A parked worker is waking up to take them, not stuck.
+      this.link.workerState() === WorkerState.PARKED
+    ) {
+      this.#progressSeq = started;
+      this.#progressAt = now;
+      return 0;
+    }
+    return now - this.#progressAt;
+  }
+
+  /** True while calls withdrawn from this lane wait for their `WITHDRAWN` answers. */
+  get withdrawing(): boolean {
+    return this.#withdrawing > 0;
+  }
+
+  /**
+   * Withdraws the calls numbered `from` onwards (see `HostLink.withdrawFrom`), of which
+   * `expected` will be sent elsewhere, so their `WITHDRAWN` answers are awaited before the lane
+   * takes calls again.
+   * @returns The worker's read count once the fence is up.
+   */
+  withdraw(from: number): number {
+    this.#withdrawing = 1;
+    return this.link.withdrawFrom(from);
+  }
+
+  /** Sets how many withdrawn calls were sent elsewhere; with none, the fence comes down now. */
+  withdrawn(moved: number): void {
+    this.#withdrawing = moved;
+    if (moved === 0) this.link.endWithdraw();
+  }
+
+  /**
+   * The `WITHDRAWN` answer of a call sent elsewhere came.
+   * @returns true when it was the last one (the lane takes calls again).
+   */
+  withdrawnAnswered(): boolean {
+    if (this.#withdrawing === 0 || --this.#withdrawing > 0) return false;
+    this.link.endWithdraw();
+    return true;
   }
 
   /**
@@ -143,12 +207,25 @@ export class Lane {
   publishEarly(): void {
     this.batches++;
     this.link.publish();
+    this.#published();
+  }
+
+  /** Calls up to the last written are visible to the worker now. */
+  #published(): void {
+    // A worker that had taken every call before this batch starts its stall clock now.
+    const started = this.link.started();
+    if (((started - this.#publishedSeq) | 0) >= 0) {
+      this.#progressSeq = started;
+      this.#progressAt = performance.now();
+    }
+    this.#publishedSeq = this.link.requests.written;
   }
 
   /** Publishes the calls written since the last publish, wakes the worker, and waits. */
   publish(): void {
     this.batches++;
     this.link.publish();
+    this.#published();
     if (this.#spinMs > 0 && !this.#waiting) {
       if (this.#skip > 0) this.#skip--;
       else this.#check();
@@ -158,10 +235,8 @@ export class Lane {
 
   /** The bounded check for responses right after a publish (see the module doc). */
   #check(): void {
-    const now = performance.now();
-    if (this.#chainStart < 0) this.#chainStart = now;
-    if (now - this.#chainStart >= SPIN_CHAIN_MS) return;
-    const deadline = now + this.#spinMs;
+    if (!inSlice()) return;
+    const deadline = performance.now() + this.#spinMs;
     let found = false;
     // The worker publishes answers in groups while it works through a batch: drain each group as
     // it lands, until the lane is empty or the budget is spent.
@@ -169,7 +244,7 @@ export class Lane {
       found = true;
       // No progress means the next answer waits for its out-of-band items, which only the
       // event loop can deliver: stop checking (`receive` drains when they come).
-      if (this.#drain() === 0 || this.#inFlight === 0) break;
+      if (this.#drain() === 0 || this.#inFlight === 0 || !inSlice()) break;
     }
     if (found) {
       this.#misses = 0;
@@ -202,9 +277,12 @@ export class Lane {
     return ((this.link.started() - seq) | 0) > 0;
   }
 
-  /** Copies back the calls written to this lane that the worker never took. */
-  salvage(): { id: number; meta: number; bytes: Uint8Array }[] {
-    return this.link.requests.salvage(this.link.started());
+  /**
+   * Copies back the calls written to this lane from request number `from` on (by default, the
+   * ones the worker has not taken).
+   */
+  salvage(from = this.link.started()): { id: number; meta: number; bytes: Uint8Array }[] {
+    return this.link.requests.salvage(from);
   }
 
   /**
@@ -223,6 +301,7 @@ export class Lane {
   /** The worker is gone: stop waiting on it, and free every id held back for it. */
   dead(): void {
     this.#alive = false;
+    this.#withdrawing = 0;
     if (this.#inFlight > 0) this.handle.unref();
     this.#inFlight = 0;
     const held = this.#quarantine;
@@ -240,13 +319,16 @@ export class Lane {
     if (this.#itemsWaiting) return;
     const bell = this.link.prepareWait(this.#wantsSpace ? this.#spaceMark : undefined);
     this.#waiting = true;
-    if (bell === -1) queueMicrotask(() => this.#wake("ready"));
-    else this.link.waitAsync(bell, SAFETY_WAIT_MS, this.#onWake);
+    // Answers are already there: drain them now, or after the event loop's turn once this
+    // macrotask has used its slice.
+    if (bell === -1) {
+      if (inSlice()) queueMicrotask(this.#onReady);
+      else later(this.#onReady);
+    } else this.link.waitAsync(bell, SAFETY_WAIT_MS, this.#onWake);
   }
 
   #wake(result: string): void {
     this.#waiting = false;
-    this.#chainStart = -1;
     if (!this.#alive) return;
     this.link.running();
     const drained = this.#drain();
@@ -292,6 +374,8 @@ export class Lane {
     let n = 0;
     for (; n < available; n++) {
       if (n > 0 && ((responses.bytesTaken - bytesBefore) | 0) >= DRAIN_BYTES) break;
+      // The slice is spent: the rest is drained in a later macrotask (see `#arm`).
+      if (n % SLICE_CHECK_EVERY === SLICE_CHECK_EVERY - 1 && !inSlice()) break;
       responses.peek();
       const id = responses.id;
       let status = responses.meta;
@@ -322,7 +406,10 @@ export class Lane {
     if (this.link.aborts.flush()) this.link.wakeWorker();
     if (this.#quarantine.length > 0) this.#releaseRead();
     this.#inFlight -= n;
-    if (this.#inFlight === 0) this.handle.unref();
+    if (this.#inFlight === 0) {
+      this.handle.unref();
+      events.idle(this);
+    }
     return n;
   }
 

@@ -14,6 +14,7 @@ import type { ResourceLimits, Runtime } from "../runtime/adapter.ts";
 import { HostLink } from "../transport/link.ts";
 import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
 import type { TaskRef } from "../worker/registry.ts";
+import type { BalancerName } from "./balancer.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
 /** Failed starts in a row after which a pool stops replacing workers. */
@@ -36,6 +37,8 @@ export interface DispatcherConfig {
   hostSpinMicroseconds: number;
   /** Most calls that may wait in the host queue. */
   maxQueue: number;
+  /** How calls are spread over the lanes. */
+  balancer: BalancerName;
   /** Milliseconds a timed-out task has to stop before its worker is ended. */
   timeoutGrace: number;
   /** Node's per-worker memory limits. */

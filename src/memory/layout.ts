@@ -35,6 +35,14 @@ export const ABORT_WRITE_I32 = HOST_LINE_I32 + 6;
  * worker rings the host's bell at most once per wait for single answers. Single writer: host.
  */
 export const HOST_WAITS_I32 = HOST_LINE_I32 + 7;
+/**
+ * First request number of the calls the host has withdrawn (taken back to run elsewhere) while
+ * `FENCE_ON_I32` is 1: the worker answers such a request `WITHDRAWN` instead of running it.
+ * Written before `FENCE_ON_I32`. Single writer: host.
+ */
+export const FENCE_I32 = HOST_LINE_I32 + 8;
+/** 1 while `FENCE_I32` holds; no request is written to the lane meanwhile. Single writer: host. */
+export const FENCE_ON_I32 = HOST_LINE_I32 + 9;
 
 // --- Worker line: single writer: worker. ---
 /** Requests consumed (taken out of their slot) so far. Single writer: worker. */
@@ -141,6 +149,8 @@ export const ResponseStatus = {
   ERROR: 1,
   /** The call was aborted before it started; it never ran. The value is undefined. */
   SKIPPED: 2,
+  /** The host withdrew the call (`FENCE_I32`) before it started; it never ran here. */
+  WITHDRAWN: 3,
 } as const;
 
 /** Payload allocations are aligned to this many bytes, so any typed array can view them. */

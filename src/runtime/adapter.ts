@@ -80,4 +80,9 @@ export interface Runtime {
   readonly gc: (() => void) | undefined;
   /** From which sizes copies and strings are cheaper through the data channel than a mailbox. */
   readonly outOfBand: OutOfBandPolicy;
+  /**
+   * Runs `task` in a macrotask of its own, once the event loop has had a turn (timers and I/O run
+   * first), without the clamping of a nested `setTimeout(0)`.
+   */
+  macrotask(task: () => void): void;
 }

@@ -10,6 +10,7 @@
  */
 
 import { availableParallelism as osParallelism } from "node:os";
+import { setImmediate } from "node:timers";
 import {
   isMainThread,
   parentPort,
@@ -167,5 +168,6 @@ export function workerThreadsRuntime(
     parentPort: () => port,
     workerData: () => wrapped?.data,
     availableParallelism: () => osParallelism(),
+    macrotask: (task) => void setImmediate(task),
   };
 }

@@ -18,6 +18,8 @@
  */
 
 import {
+  FENCE_I32,
+  FENCE_ON_I32,
   HOST_BELL_I32,
   HOST_STATE_I32,
   HOST_WAITS_I32,
@@ -151,6 +153,11 @@ export class HostLink {
     return n;
   }
 
+  /** The worker's state (`WorkerState`). */
+  workerState(): number {
+    return Atomics.load(this.i32, WORKER_STATE_I32);
+  }
+
   /** Requests consumed by the worker so far: calls below this number have started. */
   started(): number {
     return Atomics.load(this.i32, REQUESTS.readI32);
@@ -169,6 +176,34 @@ export class HostLink {
     // The worker writes the time, then the number: a changed number means a newer call's time.
     if (Atomics.load(i32, at) !== seq) return -1;
     return (sharedMillis() - ms) | 0;
+  }
+
+  /**
+   * Withdraws the requests numbered `from` onwards: the worker answers each it takes from now on
+   * `WITHDRAWN` instead of running it. Write no request to this link until
+   * {@linkcode HostLink.endWithdraw}.
+   *
+   * Why a withdrawn call never runs twice: the host stores the fence, then loads the worker's
+   * read count; the worker stores its read count past a request, then loads the fence. All four
+   * are sequentially consistent, so for each request either the worker's load sees the fence
+   * (it does not run the request), or the host's load sees the read count past it (the host
+   * knows the request was taken, and does not send it elsewhere).
+   * @returns The worker's read count once the fence is up: requests numbered from it onwards
+   *   (and from `from`) will not run on this worker; between `from` and it, the worker either
+   *   ran a request or answers it `WITHDRAWN`.
+   */
+  withdrawFrom(from: number): number {
+    const i32 = this.i32;
+    Atomics.store(i32, FENCE_I32, from);
+    // Publish: the fence above holds from here on.
+    Atomics.store(i32, FENCE_ON_I32, 1);
+    return Atomics.load(i32, REQ_READ_I32);
+  }
+
+  /** Takes the fence down once every withdrawn request has been answered `WITHDRAWN`. */
+  endWithdraw(): void {
+    // Publish: requests written after this store run normally.
+    Atomics.store(this.i32, FENCE_ON_I32, 0);
   }
 
   /** Asks the worker to leave its loop. */
@@ -224,6 +259,15 @@ export class WorkerLink {
   /** True once the host asked the worker to stop. */
   stopping(): boolean {
     return Atomics.load(this.i32, STOP_I32) === 1;
+  }
+
+  /**
+   * True when the host has withdrawn request number `seq` (see `HostLink.withdrawFrom`). Call it
+   * only after the read count past `seq` is published.
+   */
+  withdrawn(seq: number): boolean {
+    const i32 = this.i32;
+    return Atomics.load(i32, FENCE_ON_I32) === 1 && ((seq - Atomics.load(i32, FENCE_I32)) | 0) >= 0;
   }
 
   /** Stamps the start of call number `seq` (see `STARTS_BYTES`). */

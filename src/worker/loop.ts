@@ -256,11 +256,18 @@ export class WorkerLoop {
         served++;
         continue;
       }
+      const seq = (requests.consumed - 1) | 0;
       // Stamped before the read count moves: a host that sees the call started finds its stamp.
-      if ((meta & TIMED_BIT) !== 0) this.#link.stampStart((requests.consumed - 1) | 0);
+      if ((meta & TIMED_BIT) !== 0) this.#link.stampStart(seq);
       // Publish the read count per request: the host counts a call as started from here.
       requests.consume();
       served++;
+      // Only after the read count is published (see `HostLink.withdrawFrom`).
+      if (this.#link.withdrawn(seq)) {
+        this.#aborts.ended(id);
+        this.#respond(id, ResponseStatus.WITHDRAWN, undefined);
+        continue;
+      }
       // Look for notices after publishing the read count: a host that posted one before it saw
       // the count move is seen here (see `CallAborts`), with this call counted as running.
       this.#aborts.current = id;
