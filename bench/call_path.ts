@@ -116,6 +116,7 @@ group(`drain (per batch of ${BATCH} answers, decode included)`, () => {
       },
       space() {},
       release() {},
+      idle() {},
     };
     const lane = new Lane(0, host, handle, events, 0);
     let taken = 0;
