@@ -25,7 +25,7 @@
  * Ends with the line `field: N passed, N failed`, which `scripts/test_all.ts` counts.
  *
  * Options: `--keep` keeps the temporary root; `--case=TEXT` runs only the cases whose name holds
- * TEXT; `--pending` also runs the cases marked pending (features not yet in weft).
+ * TEXT.
  *
  * @module
  */
@@ -52,7 +52,6 @@ const TOOLS: Record<string, string> = {
 };
 
 const keep = Deno.args.includes("--keep");
-const withPending = Deno.args.includes("--pending");
 const only = Deno.args.find((a) => a.startsWith("--case="))?.slice("--case=".length);
 const checks = new Checks("field");
 
@@ -396,8 +395,6 @@ interface Context {
 
 interface Case {
   name: string;
-  /** The weft feature the case needs that is not in weft yet: it is skipped unless --pending. */
-  pending?: string;
   body: (ctx: Context, dir: string) => Promise<Outcome>;
 }
 
@@ -448,7 +445,6 @@ function nodeQuickStart(runtime: string): Case {
 function denoQuickStart(where: "local" | "remote"): Case {
   return {
     name: `deno http, ${where} tasks`,
-    pending: "weft imported from an http(s) URL on Deno",
     body: async (ctx, dir) => {
       const label = `deno http, ${where} tasks`;
       const app = new Map<string, string>();
@@ -514,7 +510,6 @@ const CASES: Case[] = [
   })),
   ...["node22", "node24"].map((runtime): Case => ({
     name: `${runtime} tsx`,
-    pending: "task discovery through source maps",
     body: async (ctx, dir) => {
       write(dir, Object.fromEntries(ctx.quick.files));
       const tsx = `${ctx.tools}/node_modules/tsx/dist/cli.mjs`;
@@ -526,7 +521,6 @@ const CASES: Case[] = [
   })),
   ...["node22", "node24"].map((runtime): Case => ({
     name: `${runtime} --enable-source-maps, js`,
-    pending: "task discovery through source maps",
     body: async (ctx, dir) => {
       const label = `${runtime} --enable-source-maps, js`;
       write(dir, JS_FILES);
@@ -538,7 +532,6 @@ const CASES: Case[] = [
   })),
   {
     name: "tsc sourceMap, run from dist/",
-    pending: "task discovery through source maps",
     body: async (ctx, dir) => {
       const label = "tsc sourceMap";
       write(dir, {
@@ -569,7 +562,6 @@ const CASES: Case[] = [
   },
   ...(["esm", "cjs"] as const).map((format): Case => ({
     name: `esbuild ${format} bundle`,
-    pending: "a bundle as its own worker entry",
     body: async (ctx, dir) => {
       const label = `esbuild ${format}`;
       // CJS has no top-level await: the CommonJS quick start is the app bundled as CJS.
@@ -593,7 +585,6 @@ const CASES: Case[] = [
   })),
   {
     name: "bun build",
-    pending: "a bundle as its own worker entry",
     body: async (ctx, dir) => {
       write(dir, Object.fromEntries(ctx.quick.files));
       const away = `${ctx.root}/away-bun-build`;
@@ -625,7 +616,6 @@ const CASES: Case[] = [
   })),
   {
     name: "system node below 22",
-    pending: "the Node version error",
     body: async (_ctx, dir) => {
       const label = "system node";
       const node = await systemNode();
@@ -655,10 +645,6 @@ const CASES: Case[] = [
 const root = await Deno.makeTempDir({ prefix: "weft-field-" });
 try {
   const chosen = CASES.filter((c) => only === undefined || c.name.includes(only));
-  const runnable = chosen.filter((c) => withPending || c.pending === undefined);
-  for (const c of chosen) {
-    if (!runnable.includes(c)) console.log(`${c.name} | pending: needs ${c.pending}`);
-  }
   const [packed, published, toolsDir, ...resolved] = await Promise.all([
     buildAndPack(root),
     publishedFiles(),
@@ -687,7 +673,7 @@ try {
   await Promise.all([project(ctx.esm, "module"), project(ctx.cjs, undefined)]);
   const cjsCases = /commonjs|esbuild cjs/;
   const ownFolder = /quick start|deno http/;
-  for (const c of runnable) {
+  for (const c of chosen) {
     // Quick starts begin in an empty folder of their own; the rest share an installed project.
     const base = ownFolder.test(c.name) ? root : cjsCases.test(c.name) ? ctx.cjs : ctx.esm;
     const dir = `${base}/${c.name.replace(/[^\w]+/g, "-")}`;
