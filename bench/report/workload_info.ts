@@ -88,6 +88,7 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
       "Whole-process CPU (user + system) while one worker idles after a burst, % of one core; then the time of one call to the parked worker.",
     metrics: [
       metric("cpu_pct", "% of a core", "lower"),
+      metric("settled_cpu_pct", "% of a core after 1.5 s", "lower"),
       metric("wake_us", "first call after idle µs", "lower"),
     ],
     ratioOn: "cpu_pct",
