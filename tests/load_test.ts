@@ -164,6 +164,8 @@ describe("routing around a stuck lane", () => {
         await Promise.all([pool.call.inc(1), pool.call.inc(2)]);
         // Blocked until released below (10 s at most): far longer than the calls below take.
         const stuck = pool.call.block([counts, 10_000]);
+        // Should an assertion below fail, the shutdown rejects this call: report the assertion.
+        stuck.catch(() => {});
         await changed(counts, 0, 0);
         const start = performance.now();
         const sums = await Promise.all(Array.from({ length: 1_000 }, (_, i) => pool.call.inc(i)));
@@ -177,7 +179,8 @@ describe("routing around a stuck lane", () => {
         );
         // Still blocked: nothing below waited for it.
         assert.equal(Atomics.load(counts, 1), 0);
-        assert.ok(ms < 1_000, `1,000 short calls took ${ms.toFixed(0)} ms beside a stuck lane`);
+        // Loose, for a loaded machine: behind the blocked task, half of them would wait 10 s.
+        assert.ok(ms < 3_000, `1,000 short calls took ${ms.toFixed(0)} ms beside a stuck lane`);
         // Every call ran exactly once, withdrawn from the stuck lane or not.
         assert.equal(Atomics.load(ran, 0), 1_000);
         assert.deepEqual(
