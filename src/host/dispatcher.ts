@@ -363,8 +363,11 @@ export class Dispatcher implements LaneEvents {
 
   /** The items the last encoding collected, moved buffers detached from the caller now. */
   #takeItems(): unknown[] | undefined {
-    detachMoved(this.#oob);
-    return takeItems(this.#oob);
+    const oob = this.#oob;
+    // Most calls move nothing and carry nothing beside the mailbox: no calls, nothing to reset.
+    if (oob.transfer === undefined && oob.items.length === 0) return undefined;
+    detachMoved(oob);
+    return takeItems(oob);
   }
 
   #pickLane(): Lane | undefined {
