@@ -2,9 +2,13 @@
  * The heart of a pool on the host: takes calls, writes them to lanes, batches the publication of
  * everything written in one tick into one wake-up per worker, queues what finds no space, and
  * settles each call exactly once (see `call_table.ts`). Timeouts, aborts and worker deaths are
- * handled here too: the file runs past 400 lines on purpose, so that every path that settles a
- * call can be read and checked in one place. Starting and replacing workers is in `workers.ts`,
- * the queue in `call_queue.ts`.
+ * handled here too, and so are work stealing (`#steal`, `#withdrawnAnswer`) and the overrun check
+ * of timed-out calls. The file runs to about 590 lines on purpose: each of those paths settles,
+ * requeues or retires calls through the same private counters (`#live`, `#completed`, `#failed`)
+ * and the same queue, so every path that settles a call can be read and checked against the
+ * others in one place. The seam to split along later is settlement itself: once `call_table.ts`
+ * owns the counters, stealing and timeouts can move to files of their own. Starting and replacing
+ * workers is in `workers.ts`, the queue in `call_queue.ts`, the time slice in `host_slice.ts`.
  *
  * @module
  */

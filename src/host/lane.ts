@@ -16,6 +16,10 @@
  * macrotask, there is no check, and a drain stops and goes on in a macrotask of its own, so the
  * event loop gets a turn however many answers keep coming.
  *
+ * The file is past 400 lines because the wait, the post-publish check and the drain share one
+ * state machine (`#waiting`, `#itemsWaiting`, the miss back-off, the time slice): each decides
+ * whether the next must run, so splitting them would spread one invariant over files.
+ *
  * @module
  */
 

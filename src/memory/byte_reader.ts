@@ -141,7 +141,7 @@ const fromCharCode = String.fromCharCode;
 /**
  * A short ASCII string from its bytes. Calls of `fromCharCode` with fixed arguments run 2-4x
  * faster on V8 than `fromCharCode.apply` over an array of codes or `TextDecoder` (a 5-character
- * string: about 70 ns against 220-270 ns), and a little faster on Bun. Up to 12 characters, one
+ * string: about 70 ns against 220-270 ns), and a little faster on JavaScriptCore. Up to 12 characters, one
  * call of exactly that arity: each `+` of two short strings copies both into a new string (V8 makes
  * a rope only from 13 characters), which made an 11-character string 1.4-2x slower in pieces.
  */

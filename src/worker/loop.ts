@@ -13,6 +13,10 @@
  * While an async task is pending the loop never blocks: it goes straight to step 4, so the task's
  * own I/O and timers are not held up, and each completion writes its response when it settles.
  *
+ * The file is just past 400 lines: serving, answering (with its backlog) and the idle steps all
+ * read and write the same loop state (`#asyncPending`, `#backlog`, `#itemsWaiting`, the wants-space
+ * flag), and the no-lost-wake-up argument in `#hasWork` needs all of them in view.
+ *
  * @module
  */
 
