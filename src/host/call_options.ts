@@ -1,5 +1,5 @@
 /**
- * Per-call options (`call.x(arg, { signal, timeout })`) and their validation.
+ * Per-call options (`call.x(arg, { signal, timeout, transfer, key })`) and their validation.
  *
  * @module
  */
@@ -24,6 +24,13 @@ export interface CallOptions {
    * `postMessage`: they are detached here at once.
    */
   transfer?: ArrayBuffer[];
+  /**
+   * Affinity: calls with the same key go to the same worker while that worker lives (for caches
+   * a task keeps per worker); the first call of a key, and the first after its worker is gone
+   * (crashed, recycled or retired), goes where the `balancer` sends it. Work stealing leaves
+   * keyed calls where they are. A string or a finite number. Default: none.
+   */
+  key?: string | number;
 }
 
 /**
@@ -43,14 +50,21 @@ export function checkCallOptions(options: CallOptions): void {
     );
   }
   checkTimeout("call task", timeout);
+  const { key } = options;
+  if (key !== undefined && typeof key !== "string" && !Number.isFinite(key)) {
+    throw new TypeError(
+      `Cannot call task: key must be a string or a finite number, received ${shown(key)}`,
+    );
+  }
   // A name that is not an option would otherwise be ignored. `for in` over an object of one to
   // three keys reads the engine's cached key list and allocates nothing.
   for (const name in options) {
-    if (name !== "signal" && name !== "timeout" && name !== "transfer") {
+    if (name !== "signal" && name !== "timeout" && name !== "transfer" && name !== "key") {
       throw unknownOption("call task", name, (options as Record<string, unknown>)[name], [
         "signal",
         "timeout",
         "transfer",
+        "key",
       ]);
     }
   }

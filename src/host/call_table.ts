@@ -37,6 +37,8 @@ export interface PendingCall {
   notice: number;
   /** Set once the worker has answered (or died): only the id may still be held back. */
   ended: boolean;
+  /** The affinity key of the call (`CallOptions.key`), or undefined. */
+  key: string | number | undefined;
 }
 
 let capturedResolve: (value: unknown) => void = () => {};
@@ -74,6 +76,7 @@ export function newCall(
     items: undefined,
     notice: -1,
     ended: false,
+    key: undefined,
   };
 }
 

@@ -26,6 +26,7 @@ import {
   takeItems,
 } from "../memory/out_of_band.ts";
 import { type CallOptions, checkCallOptions } from "./call_options.ts";
+import { Affinity } from "./affinity.ts";
 import { type Balancer, BALANCERS } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
@@ -75,6 +76,8 @@ export class Dispatcher implements LaneEvents {
     this.#pump();
   };
   readonly #balancer: Balancer;
+  /** The lanes that keyed calls are pinned to. */
+  readonly #affinity = new Affinity<Lane>();
   /** Timer of the next look for a stuck lane to steal from, if one is due. */
   #stealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stealCheck = () => {
@@ -129,8 +132,9 @@ export class Dispatcher implements LaneEvents {
     const id = this.#table.add(call);
     const oob = this.#oob;
     oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
+    call.key = options?.key;
     try {
-      const lane = this.#queue.size === 0 ? this.#pickLane() : undefined;
+      const lane = this.#queue.size === 0 ? this.#pickLane(call.key) : undefined;
       if (lane !== undefined) {
         const seq = lane.nextSeq;
         if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
@@ -255,8 +259,10 @@ export class Dispatcher implements LaneEvents {
     // The withdrawn calls are the last ones written: start after any that cannot be sent again
     // (their moved buffers or large copies went to this worker's channel).
     let first = 0;
+    // Keyed calls stay with the worker their key is pinned to.
     for (let k = 0; k < waiting.length; k++) {
-      if (!isSettled(waiting[k].call) && !canResend(waiting[k].call.items)) first = k + 1;
+      const call = waiting[k].call;
+      if (!isSettled(call) && (!canResend(call.items) || call.key !== undefined)) first = k + 1;
     }
     const withdrawn = waiting.slice(first);
     if (!withdrawn.some((w) => !isSettled(w.call))) return;
@@ -316,6 +322,7 @@ export class Dispatcher implements LaneEvents {
   /** Workers: a worker died (or was killed); `started` tells which of its calls had begun. */
   laneDied(lane: Lane, reason: Error): void {
     this.#batchesBefore += lane.batches;
+    this.#affinity.forget(lane);
     const salvaged = new Map<number, Uint8Array>();
     for (const message of lane.salvage()) salvaged.set(message.id, message.bytes);
     const requeue: { id: number; call: PendingCall; bytes: Uint8Array }[] = [];
@@ -374,11 +381,20 @@ export class Dispatcher implements LaneEvents {
     return takeItems(oob);
   }
 
-  #pickLane(): Lane | undefined {
+  /**
+   * The lane for a call: the one its `key` is pinned to (undefined while that one has no space:
+   * the call waits for it), else the balancer's pick, to which the key is then pinned.
+   */
+  #pickLane(key?: string | number): Lane | undefined {
+    if (key !== undefined) {
+      const pinned = this.#affinity.laneOf(key);
+      if (pinned !== undefined) return pinned.open ? pinned : undefined;
+    }
     const lanes = this.#workers.lanes;
     const i = lanes.length === 1 ? (lanes[0].open ? 0 : -1) : this.#balancer(lanes, this.#next);
     if (i === -1) return undefined;
     this.#next = i + 1 === lanes.length ? 0 : i + 1;
+    if (key !== undefined) this.#affinity.pin(key, lanes[i]);
     return lanes[i];
   }
 
@@ -465,7 +481,7 @@ export class Dispatcher implements LaneEvents {
         queue.shift();
         continue;
       }
-      const lane = this.#pickLane();
+      const lane = this.#pickLane(call.key);
       if (lane === undefined) break;
       const seq = lane.nextSeq;
       let placed: boolean;
