@@ -37,6 +37,8 @@ export type {
   CallOptions,
   CloseOptions,
   PayloadOptions,
+  PermissionGrant,
+  Permissions,
   PoolOptions,
   ResourceLimits,
   TaskCall,
@@ -46,6 +48,7 @@ export {
   PoolClosedError,
   QueueFullError,
   TimeoutError,
+  UnenforceablePermissionError,
   WorkerCrashedError,
   WorkerStartError,
 } from "./src/errors.ts";

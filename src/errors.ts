@@ -66,3 +66,32 @@ export class QueueFullError extends Error {
     this.name = "QueueFullError";
   }
 }
+
+/**
+ * A pool asked for a permission that its runtime and isolation cannot enforce (Node.js and Bun
+ * threads share their process's access; Node's permission model has no network control; Bun has
+ * none at all). weft refuses such a pool instead of running it unguarded.
+ */
+export class UnenforceablePermissionError extends Error {
+  /** The permission refused: `read`, `net`, ... */
+  readonly permission: string;
+  /** The runtime that cannot enforce it: `deno`, `node` or `bun`. */
+  readonly runtime: string;
+  /** The isolation asked for: `thread` or `process`. */
+  readonly isolation: string;
+  /**
+   * Creates the error.
+   * @param message What was refused, and what would enforce it.
+   * @param details The permission, the runtime and the isolation.
+   */
+  constructor(
+    message: string,
+    details: { permission: string; runtime: string; isolation: string },
+  ) {
+    super(message);
+    this.name = "UnenforceablePermissionError";
+    this.permission = details.permission;
+    this.runtime = details.runtime;
+    this.isolation = details.isolation;
+  }
+}

@@ -11,6 +11,7 @@ import { shown } from "./host/option_schema.ts";
 import { checkCloseOptions, resolvePoolOptions } from "./host/pool_options.ts";
 import { isMain } from "./is_main.ts";
 import { runtime } from "./runtime/detect.ts";
+import { checkThreadPermissions } from "./runtime/permissions.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
 import type { CallOptions, CloseOptions, PoolOptions, TaskCall } from "./types.ts";
@@ -143,6 +144,9 @@ function checkedClose(
  */
 export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks: T) => Pool<T> {
   const resolved = resolvePoolOptions(options, runtime.availableParallelism());
+  if (resolved.permissions !== undefined) {
+    checkThreadPermissions(runtime.name, resolved.permissions);
+  }
   return <T extends TaskMap>(tasks: T): Pool<T> => {
     const refs = taskRefs(tasks);
     if (!isMain) {

@@ -7,8 +7,9 @@
 import type { CallOptions } from "./host/call_options.ts";
 import type { PayloadOptions } from "./memory/region.ts";
 import type { ResourceLimits } from "./runtime/adapter.ts";
+import type { PermissionGrant, Permissions } from "./runtime/permissions.ts";
 
-export type { CallOptions, PayloadOptions, ResourceLimits };
+export type { CallOptions, PayloadOptions, PermissionGrant, Permissions, ResourceLimits };
 
 /** Tuning of the worker's idle behaviour. */
 export interface WorkerOptions {
@@ -71,6 +72,16 @@ export interface PoolOptions {
    * `"leastBusy"`.
    */
   balancer?: "roundRobin" | "leastBusy" | "firstIdle";
+  /**
+   * What the workers may do: `read`, `write`, `net`, `env`, `run`, `ffi`, `sys` and `import`,
+   * each `true`, `false` or an allow-list, as Deno's permissions (a permission left out is
+   * denied). Enforced by the runtime or refused: Deno enforces every permission on threads
+   * (started with `--unstable-worker-options`) and processes; Node.js processes enforce `read`,
+   * `write`, `run` and `ffi`; Node.js and Bun threads enforce none, so a pool that would deny
+   * anything there throws `UnenforceablePermissionError`. Default: the host's own
+   * permissions.
+   */
+  permissions?: Permissions;
 }
 
 /** Options of `close()`; a bad one rejects the promise `close()` returns. */

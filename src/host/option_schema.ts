@@ -81,6 +81,15 @@ export const MODULE_URL: Rule = {
   inRange: (value: string | URL) => String(value) !== "",
 };
 
+/** `true`, `false`, or a list of non-empty strings (a permission's allow-list). */
+export const GRANT: Rule = {
+  expected: "true, false or an array of non-empty strings",
+  isType: (value) =>
+    typeof value === "boolean" ||
+    (Array.isArray(value) && value.every((entry) => typeof entry === "string")),
+  inRange: (value: boolean | string[]) => value === true || value === false || !value.includes(""),
+};
+
 /** An object whose own options follow `fields`. */
 export function group(fields: Schema): Rule {
   return { expected: "an object", isType: isOptionsObject, inRange: always, fields };

@@ -11,11 +11,13 @@ import {
   MAX_PAYLOAD_BYTES,
 } from "../memory/region.ts";
 import type { ResourceLimits } from "../runtime/adapter.ts";
+import { PERMISSION_NAMES, type Permissions } from "../runtime/permissions.ts";
 import { TIMEOUT_MS } from "./call_options.ts";
 import {
   BOOLEAN,
   checkOptions,
   finite,
+  GRANT,
   group,
   integer,
   MODULE_URL,
@@ -65,6 +67,7 @@ const POOL_SCHEMA: Schema = {
     stackSizeMb: finite("a number of megabytes of at least 1", 1),
   }),
   balancer: oneOf(BALANCERS),
+  permissions: group(Object.fromEntries(PERMISSION_NAMES.map((name) => [name, GRANT]))),
 };
 
 /** The options of `close`. */
@@ -88,6 +91,8 @@ export interface ResolvedPoolOptions {
   resourceLimits: ResourceLimits | undefined;
   /** Undefined: the dispatcher's default. */
   balancer: (typeof BALANCERS)[number] | undefined;
+  /** Undefined: the workers have the host's own permissions. */
+  permissions: Permissions | undefined;
 }
 
 /** Default of `worker.spinMicroseconds`. */
@@ -133,6 +138,7 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     timeoutGrace: o.timeoutGrace ?? DEFAULT_TIMEOUT_GRACE_MS,
     resourceLimits: o.resourceLimits,
     balancer: o.balancer,
+    permissions: o.permissions,
   };
 }
 

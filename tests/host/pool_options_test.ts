@@ -27,6 +27,7 @@ describe("resolvePoolOptions", () => {
       timeoutGrace: 1000,
       resourceLimits: undefined,
       balancer: undefined,
+      permissions: undefined,
     });
     assert.equal(resolvePoolOptions({}, 1).threads, 1);
   });
@@ -108,5 +109,35 @@ describe("checkCloseOptions", () => {
     assert.throws(() => checkCloseOptions({ timeout: "5" }), /received "5" \(a string\)/);
     assert.throws(() => checkCloseOptions({ timeOut: 5 }), /did you mean timeout\?/);
     assert.throws(() => checkCloseOptions(5), TypeError);
+  });
+});
+
+describe("permissions", () => {
+  it("take true, false or a list of non-empty strings per permission", () => {
+    const permissions = { read: ["/data"], net: false, env: true, import: [] };
+    assert.deepEqual(resolvePoolOptions({ permissions }, 2).permissions, permissions);
+    assert.throws(
+      () => resolvePoolOptions({ permissions: { read: "/data" } }, 2),
+      /^TypeError: Cannot create pool: permissions\.read must be true, false or an array of non-empty strings, received "\/data" \(a string\)$/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ permissions: { env: ["HOME", 1] } }, 2),
+      /^TypeError: Cannot create pool: permissions\.env must be true, false or an array of non-empty strings, received an array$/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ permissions: { write: [""] } }, 2),
+      /^RangeError: Cannot create pool: permissions\.write must be true, false or an array of non-empty strings, received an array$/,
+    );
+  });
+
+  it("name the closest permission for a misspelt one", () => {
+    assert.throws(
+      () => resolvePoolOptions({ permissions: { raed: true } }, 2),
+      /^TypeError: Cannot create pool: there is no option permissions\.raed \(did you mean permissions\.read\?\), received permissions\.raed: true \(a boolean\)$/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ permissions: true }, 2),
+      /^TypeError: Cannot create pool: permissions must be an object, received true \(a boolean\)$/,
+    );
   });
 });
