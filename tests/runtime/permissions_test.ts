@@ -207,7 +207,7 @@ describe("a child process started with the flags", () => {
         assert.equal(run.status, 0, run.stderr);
         assert.match(
           run.stdout,
-          child === "deno" ? /^ok\nNotCapable  true\n$/ : /^ok\nError ERR_ACCESS_DENIED true\n$/,
+          child === "deno" ? /^ok\nNotCapable {2}true\n$/ : /^ok\nError ERR_ACCESS_DENIED true\n$/,
         );
       } finally {
         rmSync(dir, { recursive: true });
