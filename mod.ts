@@ -36,6 +36,7 @@ export type {
   CallArgs,
   CallOptions,
   CloseOptions,
+  ElasticThreadsOptions,
   PayloadOptions,
   PermissionGrant,
   Permissions,

@@ -159,6 +159,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       runtime,
       entryUrl: workerEntryUrl(),
       threads: resolved.threads,
+      elastic: resolved.elastic,
       modules,
       tasks: refs,
       timeouts: Object.values(tasks).map((t) => t.timeout ?? 0),

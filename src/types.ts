@@ -24,14 +24,30 @@ export interface WorkerOptions {
   gcOnIdle?: boolean;
 }
 
+/**
+ * An elastic pool: it starts `min` workers, starts one more (up to `max`) whenever a call has to
+ * wait behind others while no added worker is still starting, and ends a worker above `min` once
+ * it has gone `idleTimeout` ms without work. Neither growing nor shrinking loses or repeats a call:
+ * only a worker with nothing in flight is ended.
+ */
+export interface ElasticThreadsOptions {
+  /** Workers kept however idle the pool is (0 allowed: none until calls come). Default: 1. */
+  min?: number;
+  /** Most workers. Default: available parallelism minus one, at least `min`. */
+  max?: number;
+  /** Milliseconds a worker above `min` may go without work before it ends. Default: 5000. */
+  idleTimeout?: number;
+}
+
 /** Options of {@linkcode createPool}. */
 export interface PoolOptions {
   /**
-   * Worker threads: at most 4 per unit of the runtime's available parallelism, unless
-   * `allowOversubscribe` is true; never more than 1024. Default: available parallelism minus
-   * one, at least one.
+   * Worker threads: a number, or `{ min, max, idleTimeout }` for a pool that grows and shrinks
+   * (see {@linkcode ElasticThreadsOptions}). At most 4 per unit of the runtime's available
+   * parallelism, unless `allowOversubscribe` is true; never more than 1024. Default: available
+   * parallelism minus one, at least one.
    */
-  threads?: number;
+  threads?: number | ElasticThreadsOptions;
   /**
    * Allows `threads` above 4 per unit of available parallelism (up to 1024): for tasks that
    * mostly wait, or a machine whose reported parallelism is too low. Default: false.

@@ -29,6 +29,7 @@ import { type CallOptions, checkCallOptions } from "./call_options.ts";
 import { Affinity } from "./affinity.ts";
 import { type Balancer, BALANCERS } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
+import { Elastic } from "./elastic.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
@@ -78,6 +79,8 @@ export class Dispatcher implements LaneEvents {
   readonly #balancer: Balancer;
   /** The lanes that keyed calls are pinned to. */
   readonly #affinity = new Affinity<Lane>();
+  /** Growth and shrinking of an elastic pool. */
+  readonly #elastic: Elastic<Lane> | undefined;
   /** Timer of the next look for a stuck lane to steal from, if one is due. */
   #stealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stealCheck = () => {
@@ -91,6 +94,23 @@ export class Dispatcher implements LaneEvents {
     this.#oob = outOfBand(config.runtime.outOfBand);
     this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
+    const workers = this.#workers;
+    this.#elastic = config.elastic === undefined ? undefined : new Elastic(config.elastic, {
+      lanes: workers.lanes,
+      queued: () => this.#queue.size,
+      grow: () => {
+        const lane = workers.grow();
+        // Queued calls may go to the new lane (after the current pass over the queue).
+        if (lane !== undefined) queueMicrotask(() => this.lanesChanged());
+        return lane;
+      },
+      retire: (lane) => {
+        this.#batchesBefore += lane.batches;
+        this.#affinity.forget(lane);
+        workers.retire(lane);
+      },
+      timer: config.runtime.backgroundTimer,
+    });
   }
 
   /** Counters of the pool. */
@@ -133,8 +153,11 @@ export class Dispatcher implements LaneEvents {
     const oob = this.#oob;
     oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
     call.key = options?.key;
+    let waits = false;
     try {
       const lane = this.#queue.size === 0 ? this.#pickLane(call.key) : undefined;
+      // The call waits behind others (or in the host queue): an elastic pool may grow.
+      waits = lane === undefined || lane.inFlight > 0;
       if (lane !== undefined) {
         const seq = lane.nextSeq;
         if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
@@ -160,6 +183,7 @@ export class Dispatcher implements LaneEvents {
       return Promise.reject(err);
     }
     this.#live++;
+    if (waits && this.#elastic !== undefined) this.#elastic.waiting();
     if (call.signal !== undefined) {
       call.onAbort = () => this.#aborted(id, call);
       call.signal.addEventListener("abort", call.onAbort, { once: true });
@@ -218,8 +242,9 @@ export class Dispatcher implements LaneEvents {
   }
 
   /** LaneEvents: `lane` has nothing in flight: a stuck lane's waiting calls may move to it. */
-  idle(_lane: Lane): void {
+  idle(lane: Lane): void {
     if (this.#workers.lanes.length > 1) this.#trySteal();
+    this.#elastic?.idle(lane);
   }
 
   /**
@@ -358,6 +383,7 @@ export class Dispatcher implements LaneEvents {
   /** Workers: the pool cannot run calls any more; reject everything with `reason`. */
   broken(reason: Error): void {
     this.#closed = reason;
+    this.#elastic?.stop();
     clearTimeout(this.#stealTimer);
     this.#stealTimer = undefined;
     for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
@@ -427,6 +453,7 @@ export class Dispatcher implements LaneEvents {
         this.#startClock(id, call);
       }
     }
+    this.#elastic?.ready(lane);
     // Calls that wait in other lanes may move to this one.
     if (lane.inFlight === 0) this.idle(lane);
   }
@@ -482,7 +509,10 @@ export class Dispatcher implements LaneEvents {
         continue;
       }
       const lane = this.#pickLane(call.key);
-      if (lane === undefined) break;
+      if (lane === undefined) {
+        this.#elastic?.waiting();
+        break;
+      }
       const seq = lane.nextSeq;
       let placed: boolean;
       try {
@@ -495,7 +525,10 @@ export class Dispatcher implements LaneEvents {
         this.#end(id, false, err);
         continue;
       }
-      if (!placed) break;
+      if (!placed) {
+        this.#elastic?.waiting();
+        break;
+      }
       if (call.items !== undefined) lane.send(id, call.items);
       queue.shift();
       this.#dispatched(id, call, lane, seq);

@@ -11,6 +11,8 @@
 export interface Rule {
   /** A valid value, as the message says it: `a positive integer`. */
   readonly expected: string;
+  /** A valid value as an out-of-range message says it, when not `expected`. */
+  readonly rangeExpected?: string;
   /** True when `value` has the option's type; otherwise the option throws a `TypeError`. */
   readonly isType: (value: unknown) => boolean;
   /** True when a value of the right type is in range; otherwise a `RangeError`. */
@@ -95,6 +97,17 @@ export function group(fields: Schema): Rule {
   return { expected: "an object", isType: isOptionsObject, inRange: always, fields };
 }
 
+/** A value that `single` accepts, or an object whose own options follow `fields`. */
+export function orGroup(single: Rule, fields: Schema, expected: string): Rule {
+  return {
+    expected,
+    rangeExpected: single.expected,
+    isType: (value) => isOptionsObject(value) || single.isType(value),
+    inRange: single.inRange,
+    fields,
+  };
+}
+
 function isOptionsObject(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -158,14 +171,14 @@ export function checkValue(action: string, name: string, value: unknown, rule: R
       `Cannot ${action}: ${name} must be ${rule.expected}, received ${shown(value)}`,
     );
   }
-  if (rule.fields !== undefined) {
+  if (rule.fields !== undefined && isOptionsObject(value)) {
     checkOptions(action, value, rule.fields, `${name}.`);
     return;
   }
   if (!(rule.inRange as (value: unknown) => boolean)(value)) {
     const near = rule.choices !== undefined ? closest(value as string, rule.choices) : undefined;
     throw new RangeError(
-      `Cannot ${action}: ${name} must be ${rule.expected}${
+      `Cannot ${action}: ${name} must be ${rule.rangeExpected ?? rule.expected}${
         near !== undefined ? ` (did you mean ${JSON.stringify(near)}?)` : ""
       }, received ${shown(value)}`,
     );

@@ -22,6 +22,7 @@ import {
   integer,
   MODULE_URL,
   oneOf,
+  orGroup,
   type Schema,
   shown,
 } from "./option_schema.ts";
@@ -43,7 +44,15 @@ const megabytes = finite("a positive number of megabytes", 0, true);
 
 /** Every option of `createPool`, nested ones too. */
 const POOL_SCHEMA: Schema = {
-  threads: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+  threads: orGroup(
+    integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+    {
+      min: integer(0, Number.MAX_SAFE_INTEGER, "a non-negative integer"),
+      max: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+      idleTimeout: nonNegative,
+    },
+    "a positive integer or an object { min, max, idleTimeout }",
+  ),
   allowOversubscribe: BOOLEAN,
   module: MODULE_URL,
   payload: group({
@@ -75,9 +84,22 @@ const CLOSE_SCHEMA: Schema = {
   timeout: TIMEOUT_MS,
 };
 
+/** An elastic pool's bounds (`threads: { min, max, idleTimeout }`), checked. */
+export interface ElasticThreads {
+  /** Workers kept however idle the pool is; the pool starts with these. */
+  min: number;
+  /** Most workers the pool grows to while calls wait. */
+  max: number;
+  /** Milliseconds a worker above `min` may go without work before it ends. */
+  idleTimeout: number;
+}
+
 /** The options of `createPool`, checked and with their defaults filled in. */
 export interface ResolvedPoolOptions {
+  /** Workers started with the pool (an elastic pool's `min`). */
   threads: number;
+  /** Set when `threads` is `{ min, max, idleTimeout }`. */
+  elastic: ElasticThreads | undefined;
   /** The task module's URL when given; otherwise the tasks' own modules are used. */
   module: string | undefined;
   payloadInitialBytes: number;
@@ -103,6 +125,14 @@ export const DEFAULT_PARK_MICROSECONDS = 2000;
 export const DEFAULT_HOST_SPIN_MICROSECONDS = 20;
 /** Default of `timeoutGrace`, in milliseconds. */
 export const DEFAULT_TIMEOUT_GRACE_MS = 1000;
+/**
+ * Default of `threads.idleTimeout`, in milliseconds. A worker takes tens of milliseconds to start
+ * (an engine, weft and the task modules): kept for seconds after its last call, it is not ended
+ * and started again between the bursts of a bursty load, and still goes once the load is over.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5000;
+/** Default of `threads.min`. */
+export const DEFAULT_MIN_THREADS = 1;
 
 /**
  * Checks the options of `createPool` and fills in the defaults.
@@ -125,8 +155,12 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
       }`,
     );
   }
+  const elastic = typeof o.threads === "object"
+    ? elasticThreads(o.threads, o.allowOversubscribe === true, parallelism)
+    : undefined;
   return {
-    threads: threadCount(o.threads, o.allowOversubscribe === true, parallelism),
+    threads: elastic?.min ?? threadCount(o.threads, o.allowOversubscribe === true, parallelism),
+    elastic,
     module: o.module === undefined ? undefined : String(o.module),
     payloadInitialBytes,
     payloadMaxByteLength,
@@ -152,11 +186,15 @@ export function maxThreads(parallelism: number, allowOversubscribe: boolean): nu
     : Math.min(MAX_THREADS, THREADS_PER_CORE * Math.max(1, parallelism));
 }
 
-/** `threads`, checked against its bound; by default the available parallelism minus one. */
+/**
+ * `threads` (or `threads.max`, named `name`), checked against its bound; by default the available
+ * parallelism minus one.
+ */
 function threadCount(
   threads: number | undefined,
   allowOversubscribe: boolean,
   parallelism: number,
+  name = "threads",
 ): number {
   if (threads === undefined) return Math.max(1, parallelism - 1);
   const max = maxThreads(parallelism, allowOversubscribe);
@@ -164,7 +202,29 @@ function threadCount(
   const why = allowOversubscribe || max === MAX_THREADS
     ? `at most ${MAX_THREADS}, the limit for any pool`
     : `at most ${max} (${THREADS_PER_CORE} × the available parallelism of ${parallelism}) unless allowOversubscribe is true, which allows up to ${MAX_THREADS}`;
-  throw new RangeError(`Cannot create pool: threads must be ${why}, received ${shown(threads)}`);
+  throw new RangeError(`Cannot create pool: ${name} must be ${why}, received ${shown(threads)}`);
+}
+
+/**
+ * `threads: { min, max, idleTimeout }` with its defaults: `min` 1, `max` the default thread count
+ * (at least `min`), `idleTimeout` {@linkcode DEFAULT_IDLE_TIMEOUT_MS}.
+ */
+function elasticThreads(
+  given: { min?: number; max?: number; idleTimeout?: number },
+  allowOversubscribe: boolean,
+  parallelism: number,
+): ElasticThreads {
+  const min = given.min ?? DEFAULT_MIN_THREADS;
+  const max = given.max ?? Math.max(min, threadCount(undefined, false, parallelism));
+  threadCount(max, allowOversubscribe, parallelism, "threads.max");
+  if (min > max) {
+    throw new RangeError(
+      `Cannot create pool: threads.min (${min}) must not exceed threads.max, received ${
+        shown(max)
+      }`,
+    );
+  }
+  return { min, max, idleTimeout: given.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS };
 }
 
 /**

@@ -15,6 +15,7 @@ import { HostLink } from "../transport/link.ts";
 import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
 import type { TaskRef } from "../worker/registry.ts";
 import type { BalancerName } from "./balancer.ts";
+import type { ElasticBounds } from "./elastic.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
 /** Failed starts in a row after which a pool stops replacing workers. */
@@ -24,7 +25,10 @@ export const MAX_START_FAILURES = 3;
 export interface DispatcherConfig {
   runtime: Runtime;
   entryUrl: URL;
+  /** Workers started with the pool. */
   threads: number;
+  /** Set for an elastic pool (`threads: { min, max, idleTimeout }`). */
+  elastic?: ElasticBounds;
   modules: string[];
   tasks: TaskRef[];
   /** Default timeout of each task in ms (0: none). */
@@ -73,6 +77,31 @@ export class Workers {
   /** Ends the worker of `lane` and replaces it; its calls settle with `reason` or move on. */
   kill(lane: Lane, reason: Error): void {
     this.#died(lane, reason);
+  }
+
+  /**
+   * Starts one more worker, in the first place a retired one left (or after the last).
+   * @returns Its lane, or undefined once the pool has stopped.
+   */
+  grow(): Lane | undefined {
+    if (this.#done) return undefined;
+    let index = this.lanes.findIndex((lane) => !lane.alive);
+    if (index < 0) index = this.lanes.length;
+    const lane = this.#spawn(index);
+    this.lanes[index] = lane;
+    return lane;
+  }
+
+  /**
+   * Ends the worker of `lane`, which has nothing in flight, without replacing it: its place stays
+   * empty (a dead lane) until a worker is added there, and empty places at the end are dropped.
+   */
+  retire(lane: Lane): void {
+    lane.dead();
+    lane.link.stop();
+    void lane.handle.terminate();
+    const lanes = this.lanes;
+    while (lanes.length > 0 && !lanes[lanes.length - 1].alive) lanes.pop();
   }
 
   /** Stops every worker; resolves once all are gone. */

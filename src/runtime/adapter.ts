@@ -85,4 +85,10 @@ export interface Runtime {
    * first), without the clamping of a nested `setTimeout(0)`.
    */
   macrotask(task: () => void): void;
+  /**
+   * Runs `task` after `ms` milliseconds, on a timer that does not keep the process alive (an idle
+   * pool's own housekeeping must not).
+   * @returns A function that cancels the timer.
+   */
+  backgroundTimer(task: () => void, ms: number): () => void;
 }

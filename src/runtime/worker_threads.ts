@@ -10,7 +10,7 @@
  */
 
 import { availableParallelism as osParallelism } from "node:os";
-import { setImmediate } from "node:timers";
+import { clearTimeout, setImmediate, setTimeout } from "node:timers";
 import {
   isMainThread,
   parentPort,
@@ -169,5 +169,11 @@ export function workerThreadsRuntime(
     workerData: () => wrapped?.data,
     availableParallelism: () => osParallelism(),
     macrotask: (task) => void setImmediate(task),
+    backgroundTimer: (task, ms) => {
+      // `node:timers` gives a timer object that can be unref'd on all three runtimes.
+      const timer = setTimeout(task, ms);
+      timer.unref();
+      return () => clearTimeout(timer);
+    },
   };
 }

@@ -16,6 +16,7 @@ describe("resolvePoolOptions", () => {
   it("fills in every default", () => {
     assert.deepEqual(resolvePoolOptions(undefined, 4), {
       threads: 3,
+      elastic: undefined,
       module: undefined,
       payloadInitialBytes: DEFAULT_PAYLOAD_INITIAL_BYTES,
       payloadMaxByteLength: DEFAULT_PAYLOAD_MAX_BYTES,
@@ -50,6 +51,51 @@ describe("resolvePoolOptions", () => {
     assert.equal(resolved.maxQueue, 7);
     assert.deepEqual(resolved.resourceLimits, { maxOldGenerationSizeMb: 64 });
     assert.equal(resolved.balancer, "firstIdle");
+  });
+});
+
+describe("elastic threads", () => {
+  it("fill in min 1, max the default thread count and an idle timeout of 5 s", () => {
+    assert.deepEqual(resolvePoolOptions({ threads: {} }, 4).elastic, {
+      min: 1,
+      max: 3,
+      idleTimeout: 5000,
+    });
+    const resolved = resolvePoolOptions({ threads: { min: 0, max: 6, idleTimeout: 0 } }, 4);
+    assert.deepEqual(resolved.elastic, { min: 0, max: 6, idleTimeout: 0 });
+    assert.equal(resolved.threads, 0);
+    assert.equal(resolvePoolOptions({ threads: { min: 5 } }, 4).elastic?.max, 5);
+  });
+
+  it("refuse a min above max, a max past the limit and bad fields, naming the field", () => {
+    assert.throws(
+      () => resolvePoolOptions({ threads: { min: 3, max: 2 } }, 4),
+      {
+        name: "RangeError",
+        message:
+          "Cannot create pool: threads.min (3) must not exceed threads.max, received 2 (a number)",
+      },
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: { max: 17 } }, 4),
+      /^RangeError: Cannot create pool: threads\.max must be at most 16 .*received 17 \(a number\)$/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: { max: 0 } }, 4),
+      /threads\.max must be a positive integer, received 0 \(a number\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: { idleTimeout: -1 } }, 4),
+      /threads\.idleTimeout must be a non-negative finite number, received -1/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: { mx: 2 } }, 4),
+      /there is no option threads\.mx \(did you mean threads\.max\?\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: "2" }, 4),
+      /threads must be a positive integer or an object \{ min, max, idleTimeout \}, received "2"/,
+    );
   });
 });
 
