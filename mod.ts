@@ -41,6 +41,7 @@ export type {
   PermissionGrant,
   Permissions,
   PoolOptions,
+  RecycleOptions,
   ResourceLimits,
   TaskCall,
   WorkerOptions,

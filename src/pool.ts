@@ -40,7 +40,10 @@ export interface PoolControl extends AsyncDisposable {
    * finish, then ends the workers. With `timeout`, what is still pending then is rejected.
    */
   close(options?: CloseOptions): Promise<void>;
-  /** Counters: threads, queued and running calls, completed, failed, respawns, lost wake-ups. */
+  /**
+   * Counters: threads, queued and running calls, completed, failed, respawns, recycled, lost
+   * wake-ups.
+   */
   stats(): PoolStats;
 }
 
@@ -175,6 +178,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       balancer: resolved.balancer ?? "leastBusy",
       timeoutGrace: resolved.timeoutGrace,
       resourceLimits: resolved.resourceLimits,
+      recycle: resolved.recycle,
     });
     const call = callObject(
       refs.map((ref) => ref.name),

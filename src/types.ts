@@ -98,6 +98,27 @@ export interface PoolOptions {
    * permissions.
    */
   permissions?: Permissions;
+  /**
+   * Replaces a worker between calls once it has been given `afterCalls` calls or its heap has
+   * passed `memoryBytes` (see {@linkcode RecycleOptions}). Default: never.
+   */
+  recycle?: RecycleOptions;
+}
+
+/**
+ * When a worker is replaced (for tasks that leak, or whose caches only grow). Its replacement
+ * starts at once; the old worker takes calls until the replacement is ready, then finishes the
+ * calls it has and ends, so recycling neither fails a call nor makes one wait for a start-up.
+ */
+export interface RecycleOptions {
+  /** Calls after which a worker is replaced (a positive integer). Default: no limit. */
+  afterCalls?: number;
+  /**
+   * Bytes of JavaScript heap in use (as the worker last measured it: when it went idle, after its
+   * idle garbage collection where the runtime has one, and every 256 calls while busy) past which
+   * a worker is replaced. Default: no limit.
+   */
+  memoryBytes?: number;
 }
 
 /** Options of `close()`; a bad one rejects the promise `close()` returns. */

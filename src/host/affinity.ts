@@ -2,8 +2,8 @@
  * Affinity: calls made with the same `key` go to the same worker while that worker lives, so a
  * task can keep a cache per worker and find it warm. A key is pinned to a lane by the first call
  * that carries it, wherever the balancer sends that call; it stays pinned while that lane's
- * worker is the one alive in its place. Once the worker is gone (it crashed, was recycled or was
- * retired by an elastic pool) the key's next call goes to the balancer again and is pinned anew.
+ * worker is the one alive in its place. Once the worker is gone or going (it crashed, is being
+ * recycled, or was retired by an elastic pool) the key's next call goes to the balancer again and is pinned anew.
  *
  * Invariant: a pin names a `Lane` object, never an index, so a new worker started in the same
  * place (a replacement after a crash) is never taken for the old one, whose cache died with it.
@@ -15,6 +15,8 @@
 export interface PinnedLane {
   /** False once the worker is gone. */
   readonly alive: boolean;
+  /** True once the worker takes no new calls (it is being recycled). */
+  readonly retiring: boolean;
 }
 
 /** The lane each key is pinned to. */
@@ -30,7 +32,7 @@ export class Affinity<L extends PinnedLane> {
   laneOf(key: string | number): L | undefined {
     const lane = this.#pins.get(key);
     if (lane === undefined) return undefined;
-    if (lane.alive) return lane;
+    if (lane.alive && !lane.retiring) return lane;
     this.#pins.delete(key);
     return undefined;
   }

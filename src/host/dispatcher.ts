@@ -30,6 +30,7 @@ import { Affinity } from "./affinity.ts";
 import { type Balancer, BALANCERS } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
 import { Elastic } from "./elastic.ts";
+import { Recycle } from "./recycle.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
@@ -81,6 +82,8 @@ export class Dispatcher implements LaneEvents {
   readonly #affinity = new Affinity<Lane>();
   /** Growth and shrinking of an elastic pool. */
   readonly #elastic: Elastic<Lane> | undefined;
+  /** Replacement of workers past the `recycle` limits. */
+  readonly #recycle: Recycle<Lane> | undefined;
   /** Timer of the next look for a stuck lane to steal from, if one is due. */
   #stealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stealCheck = () => {
@@ -104,13 +107,21 @@ export class Dispatcher implements LaneEvents {
         if (lane !== undefined) queueMicrotask(() => this.lanesChanged());
         return lane;
       },
-      retire: (lane) => {
-        this.#batchesBefore += lane.batches;
-        this.#affinity.forget(lane);
-        workers.retire(lane);
-      },
+      retire: (lane) => this.#retireLane(lane),
       timer: config.runtime.backgroundTimer,
     });
+    this.#recycle = config.recycle === undefined ? undefined : new Recycle(config.recycle, {
+      replace: (lane) => workers.replace(lane),
+      replacementReady: (lane) => workers.replacementReady(lane),
+      retire: (lane) => this.#retireLane(lane),
+    });
+  }
+
+  /** Ends the worker of `lane`, which has nothing in flight, without a replacement in its place. */
+  #retireLane(lane: Lane): void {
+    this.#batchesBefore += lane.batches;
+    this.#affinity.forget(lane);
+    this.#workers.retire(lane);
   }
 
   /** Counters of the pool. */
@@ -123,6 +134,7 @@ export class Dispatcher implements LaneEvents {
       completed: this.#completed,
       failed: this.#failed,
       respawns: this.#workers.respawns,
+      recycled: this.#recycle?.recycled ?? 0,
       lostWakeups: this.#workers.lanes.reduce((sum, lane) => sum + lane.lostWakeups, 0),
       batches: this.#batchesBefore + this.#workers.lanes.reduce((sum, l) => sum + l.batches, 0),
     };
@@ -239,12 +251,14 @@ export class Dispatcher implements LaneEvents {
     }
     if (!isSettled(call)) this.#settle(call, status === ResponseStatus.OK, value);
     this.#retire(id, call, lane);
+    this.#recycle?.answered(lane);
   }
 
   /** LaneEvents: `lane` has nothing in flight: a stuck lane's waiting calls may move to it. */
   idle(lane: Lane): void {
     if (this.#workers.lanes.length > 1) this.#trySteal();
-    this.#elastic?.idle(lane);
+    this.#recycle?.idle(lane);
+    if (lane.alive) this.#elastic?.idle(lane);
   }
 
   /**
@@ -454,6 +468,7 @@ export class Dispatcher implements LaneEvents {
       }
     }
     this.#elastic?.ready(lane);
+    this.#recycle?.ready(lane);
     // Calls that wait in other lanes may move to this one.
     if (lane.inFlight === 0) this.idle(lane);
   }

@@ -72,6 +72,10 @@ export class Lane implements LaneState {
   dirty = false;
   /** Set once the worker has imported its modules and entered its loop. */
   ready = false;
+  /** Calls written to this lane so far. */
+  calls = 0;
+  /** Set once the lane takes no new calls: its worker ends when the ones it has are answered. */
+  retiring = false;
   /** Ids of calls with a timeout written before the worker was ready: their clocks wait. */
   readonly unclocked: number[] = [];
   /** Ended calls whose abort notice the worker has not read yet: [id, notice] pairs. */
@@ -110,14 +114,23 @@ export class Lane implements LaneState {
     return this.#inFlight;
   }
 
+  /** Bytes in use on the worker's heap when it last measured (0: never; see `HEAP_KIB_I32`). */
+  heapBytes(): number {
+    return this.link.heapBytes();
+  }
+
   /** False once the worker is gone. */
   get alive(): boolean {
     return this.#alive;
   }
 
-  /** LaneState: the lane can take a call now (alive, nothing withdrawn pending, a slot free). */
+  /**
+   * LaneState: the lane can take a call now (alive, not retiring, nothing withdrawn pending, a
+   * slot free).
+   */
   get open(): boolean {
-    return this.#alive && this.#withdrawing === 0 && this.link.requests.hasSlot();
+    return this.#alive && !this.retiring && this.#withdrawing === 0 &&
+      this.link.requests.hasSlot();
   }
 
   /** Calls published to this lane that its worker has not taken yet. */
@@ -314,6 +327,7 @@ export class Lane implements LaneState {
   }
 
   #sent(): void {
+    this.calls++;
     if (this.#inFlight++ === 0) this.handle.ref();
   }
 

@@ -12,6 +12,7 @@ import {
 } from "../memory/region.ts";
 import type { ResourceLimits } from "../runtime/adapter.ts";
 import { PERMISSION_NAMES, type Permissions } from "../runtime/permissions.ts";
+import type { RecycleLimits } from "./recycle.ts";
 import { TIMEOUT_MS } from "./call_options.ts";
 import {
   BOOLEAN,
@@ -77,6 +78,10 @@ const POOL_SCHEMA: Schema = {
   }),
   balancer: oneOf(BALANCERS),
   permissions: group(Object.fromEntries(PERMISSION_NAMES.map((name) => [name, GRANT]))),
+  recycle: group({
+    afterCalls: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+    memoryBytes: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer number of bytes"),
+  }),
 };
 
 /** The options of `close`. */
@@ -115,6 +120,8 @@ export interface ResolvedPoolOptions {
   balancer: (typeof BALANCERS)[number] | undefined;
   /** Undefined: the workers have the host's own permissions. */
   permissions: Permissions | undefined;
+  /** Set when `recycle` sets a limit. */
+  recycle: RecycleLimits | undefined;
 }
 
 /** Default of `worker.spinMicroseconds`. */
@@ -173,6 +180,9 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     resourceLimits: o.resourceLimits,
     balancer: o.balancer,
     permissions: o.permissions,
+    recycle: o.recycle?.afterCalls !== undefined || o.recycle?.memoryBytes !== undefined
+      ? { afterCalls: o.recycle.afterCalls, memoryBytes: o.recycle.memoryBytes }
+      : undefined,
   };
 }
 

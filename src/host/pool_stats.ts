@@ -18,6 +18,8 @@ export interface PoolStats {
   failed: number;
   /** Workers started to replace ones that died. */
   respawns: number;
+  /** Workers ended and replaced because they passed a `recycle` limit. */
+  recycled: number;
   /** Host waits that ended by their safety timeout and found answers (lost wake-ups). */
   lostWakeups: number;
   /** Groups of calls published to workers (each with at most one wake-up). */
@@ -32,6 +34,7 @@ export const NO_STATS: Readonly<PoolStats> = {
   completed: 0,
   failed: 0,
   respawns: 0,
+  recycled: 0,
   lostWakeups: 0,
   batches: 0,
 };

@@ -16,6 +16,7 @@ import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init
 import type { TaskRef } from "../worker/registry.ts";
 import type { BalancerName } from "./balancer.ts";
 import type { ElasticBounds } from "./elastic.ts";
+import type { RecycleLimits } from "./recycle.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
 /** Failed starts in a row after which a pool stops replacing workers. */
@@ -29,6 +30,8 @@ export interface DispatcherConfig {
   threads: number;
   /** Set for an elastic pool (`threads: { min, max, idleTimeout }`). */
   elastic?: ElasticBounds;
+  /** Set when workers are recycled (`recycle: { afterCalls?, memoryBytes? }`). */
+  recycle?: RecycleLimits;
   modules: string[];
   tasks: TaskRef[];
   /** Default timeout of each task in ms (0: none). */
@@ -67,6 +70,8 @@ export class Workers {
   #startFailures = 0;
   /** Set once the pool stops or breaks: no more respawns. */
   #done = false;
+  /** Lanes whose replacement is starting (see `replace`), by the replacement's index. */
+  readonly #replacing = new Map<number, Lane>();
 
   constructor(config: DispatcherConfig, owner: WorkerOwner) {
     this.#config = config;
@@ -104,6 +109,28 @@ export class Workers {
     while (lanes.length > 0 && !lanes[lanes.length - 1].alive) lanes.pop();
   }
 
+  /**
+   * Starts a replacement for `lane`, whose worker goes on serving until the replacement is ready
+   * (see `replacementReady`). Should `lane`'s worker die meanwhile, it is not replaced again.
+   * @returns false once the pool has stopped.
+   */
+  replace(lane: Lane): boolean {
+    const fresh = this.grow();
+    if (fresh === undefined) return false;
+    this.#replacing.set(fresh.index, lane);
+    return true;
+  }
+
+  /**
+   * The worker of `lane` is ready: if it replaces another lane (a replacement that failed to
+   * start and was started again keeps its place), that lane, which it forgets.
+   */
+  replacementReady(lane: Lane): Lane | undefined {
+    const old = this.#replacing.get(lane.index);
+    this.#replacing.delete(lane.index);
+    return old;
+  }
+
   /** Stops every worker; resolves once all are gone. */
   stopAll(): Promise<void> {
     this.#done = true;
@@ -126,6 +153,7 @@ export class Workers {
       spinMicroseconds: config.spinMicroseconds,
       parkMicroseconds: config.parkMicroseconds,
       gcOnIdle: config.gcOnIdle,
+      measureHeap: config.recycle?.memoryBytes !== undefined,
     };
     const handle = config.runtime.spawn(config.entryUrl, {
       workerData: init,
@@ -206,6 +234,10 @@ export class Workers {
     lane.link.stop();
     void lane.handle.terminate();
     if (this.#done) return;
+    // A worker whose replacement is already starting leaves its place empty.
+    for (const old of this.#replacing.values()) {
+      if (old === lane) return this.#owner.lanesChanged();
+    }
     if (!lane.ready && ++this.#startFailures >= MAX_START_FAILURES) {
       this.#giveUp(
         new WorkerStartError(

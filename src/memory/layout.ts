@@ -57,6 +57,11 @@ export const WORKER_STATE_I32 = WORKER_LINE_I32 + 3;
 export const WORKER_WANTS_SPACE_I32 = WORKER_LINE_I32 + 4;
 /** Abort notices read so far from the abort ring. Single writer: worker. */
 export const ABORT_READ_I32 = WORKER_LINE_I32 + 5;
+/**
+ * KiB in use on the worker's heap when it last measured (0: not measured), written only when the
+ * pool recycles by memory (`recycle.memoryBytes`). KiB, so 2 TiB fit an i32. Single writer: worker.
+ */
+export const HEAP_KIB_I32 = WORKER_LINE_I32 + 6;
 
 /** Bytes of the two signal lines at the start of the region. */
 export const CONTROL_BYTES = 2 * CACHE_LINE_BYTES;

@@ -91,4 +91,6 @@ export interface Runtime {
    * @returns A function that cancels the timer.
    */
   backgroundTimer(task: () => void, ms: number): () => void;
+  /** Bytes in use on this thread's JavaScript heap, read cheaply (for `recycle.memoryBytes`). */
+  heapUsedBytes(): number;
 }

@@ -10,7 +10,9 @@
  */
 
 import { availableParallelism as osParallelism } from "node:os";
+import process from "node:process";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
+import { getHeapStatistics } from "node:v8";
 import {
   isMainThread,
   parentPort,
@@ -175,5 +177,11 @@ export function workerThreadsRuntime(
       timer.unref();
       return () => clearTimeout(timer);
     },
+    // Measured per reading (1,000 in a row): V8's heap statistics take 3-14 µs on Node and Deno,
+    // `memoryUsage()` 11-32 µs (it reads the RSS too); on Bun the heap statistics take 15 ms and
+    // `memoryUsage()` 8 µs.
+    heapUsedBytes: name === "bun"
+      ? () => process.memoryUsage().heapUsed
+      : () => getHeapStatistics().used_heap_size,
   };
 }

@@ -20,6 +20,7 @@
 import {
   FENCE_I32,
   FENCE_ON_I32,
+  HEAP_KIB_I32,
   HOST_BELL_I32,
   HOST_STATE_I32,
   HOST_WAITS_I32,
@@ -158,6 +159,11 @@ export class HostLink {
     return Atomics.load(this.i32, WORKER_STATE_I32);
   }
 
+  /** Bytes in use on the worker's heap when it last measured (0: never), to a KiB. */
+  heapBytes(): number {
+    return Atomics.load(this.i32, HEAP_KIB_I32) * 1024;
+  }
+
   /** Requests consumed by the worker so far: calls below this number have started. */
   started(): number {
     return Atomics.load(this.i32, REQUESTS.readI32);
@@ -268,6 +274,12 @@ export class WorkerLink {
   withdrawn(seq: number): boolean {
     const i32 = this.i32;
     return Atomics.load(i32, FENCE_ON_I32) === 1 && ((seq - Atomics.load(i32, FENCE_I32)) | 0) >= 0;
+  }
+
+  /** Reports the bytes in use on this worker's heap (see `HEAP_KIB_I32`). */
+  reportHeap(bytes: number): void {
+    // Publish: the host reads the latest measurement whenever it answers a call of this worker.
+    Atomics.store(this.i32, HEAP_KIB_I32, Math.min(0x7fffffff, Math.ceil(bytes / 1024)));
   }
 
   /** Stamps the start of call number `seq` (see `STARTS_BYTES`). */

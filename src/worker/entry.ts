@@ -61,12 +61,14 @@ async function start(init: WorkerInit, port: ParentPort): Promise<void> {
   const booted = await boot(init, post);
   if (!booted) return;
   const tasks = init.tasks.map(resolveTask);
-  loop = new WorkerLoop(new WorkerLink(init.buffers), tasks, {
+  const link = new WorkerLink(init.buffers);
+  loop = new WorkerLoop(link, tasks, {
     spinMicroseconds: init.spinMicroseconds,
     parkMicroseconds: init.parkMicroseconds,
     gc: init.gcOnIdle ? runtime.gc : undefined,
     outOfBand: runtime.outOfBand,
     data: port,
+    measure: init.measureHeap ? () => link.reportHeap(runtime.heapUsedBytes()) : undefined,
   }, () => {});
   for (const message of early.splice(0)) loop.onMessage(message);
   post({ type: "ready" });

@@ -22,6 +22,8 @@ export interface WorkerInit {
   spinMicroseconds: number;
   parkMicroseconds: number;
   gcOnIdle: boolean;
+  /** Report the heap in use through the link (the pool recycles workers by memory). */
+  measureHeap: boolean;
 }
 
 /** Control messages from a worker. */

@@ -52,7 +52,12 @@ export interface WorkerLoopOptions {
   outOfBand: OutOfBandPolicy;
   /** The data channel to the host, for out-of-band items. */
   data: DataEnd;
+  /** Reports the heap in use to the host (`recycle.memoryBytes`), if it asks for it. */
+  measure?: (() => void) | undefined;
 }
+
+/** Calls served between two heap reports of a worker that does not go idle. */
+const MEASURE_EVERY_CALLS = 256;
 
 interface Backlog {
   id: number;
@@ -70,6 +75,8 @@ export class WorkerLoop {
   #backlog: Backlog[] = [];
   #flushScheduled = false;
   #workedSinceGc = false;
+  /** Calls served since the heap was last reported. */
+  #unmeasured = 0;
   #stopped = false;
   #wantsSpace = false;
   /** The host's read count when held answers last failed to fit. */
@@ -125,6 +132,7 @@ export class WorkerLoop {
       link.publish(served > 0);
       if (served > 0) {
         this.#workedSinceGc = true;
+        if ((this.#unmeasured += served) >= MEASURE_EVERY_CALLS) this.#measure();
         if (this.#asyncPending > 0 || this.#itemsWaiting) break;
         continue;
       }
@@ -132,14 +140,21 @@ export class WorkerLoop {
       if (this.#asyncPending > 0 || this.#itemsWaiting) break;
       if (this.#spin()) continue;
       if (this.#block()) continue;
-      if (this.#workedSinceGc && this.#options.gc) {
+      if (this.#workedSinceGc && (this.#options.gc || this.#options.measure)) {
         this.#workedSinceGc = false;
-        this.#options.gc();
+        this.#options.gc?.();
+        // After the collection, so garbage does not count towards the recycling limit.
+        this.#measure();
         continue;
       }
       break;
     }
     this.#parkAsync();
+  }
+
+  #measure(): void {
+    this.#unmeasured = 0;
+    this.#options.measure?.();
   }
 
   /** True when an answer could be written now (nothing is waiting ahead of it). */

@@ -29,6 +29,7 @@ describe("resolvePoolOptions", () => {
       resourceLimits: undefined,
       balancer: undefined,
       permissions: undefined,
+      recycle: undefined,
     });
     assert.equal(resolvePoolOptions({}, 1).threads, 1);
   });
@@ -96,6 +97,37 @@ describe("elastic threads", () => {
       () => resolvePoolOptions({ threads: "2" }, 4),
       /threads must be a positive integer or an object \{ min, max, idleTimeout \}, received "2"/,
     );
+  });
+});
+
+describe("recycling", () => {
+  it("is off unless a limit is set, and keeps the limits given", () => {
+    assert.equal(resolvePoolOptions({ recycle: {} }, 4).recycle, undefined);
+    assert.deepEqual(resolvePoolOptions({ recycle: { afterCalls: 100 } }, 4).recycle, {
+      afterCalls: 100,
+      memoryBytes: undefined,
+    });
+    assert.equal(
+      resolvePoolOptions({ recycle: { memoryBytes: 2 ** 30 } }, 4).recycle?.memoryBytes,
+      2 ** 30,
+    );
+  });
+
+  it("refuses limits that are not positive integers, and misspelled ones", () => {
+    assert.throws(() => resolvePoolOptions({ recycle: { afterCalls: 0 } }, 4), {
+      name: "RangeError",
+      message:
+        "Cannot create pool: recycle.afterCalls must be a positive integer, received 0 (a number)",
+    });
+    assert.throws(
+      () => resolvePoolOptions({ recycle: { memoryBytes: 1.5 } }, 4),
+      /recycle\.memoryBytes must be a positive integer number of bytes, received 1\.5/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ recycle: { afterCall: 5 } }, 4),
+      /TypeError: .*there is no option recycle\.afterCall \(did you mean recycle\.afterCalls\?\)/,
+    );
+    assert.throws(() => resolvePoolOptions({ recycle: 5 }, 4), /recycle must be an object/);
   });
 });
 
