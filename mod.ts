@@ -37,6 +37,7 @@ export type {
   CallOptions,
   CloseOptions,
   ElasticThreadsOptions,
+  InlinerOptions,
   PayloadOptions,
   PermissionGrant,
   Permissions,

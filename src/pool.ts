@@ -179,6 +179,11 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
       timeoutGrace: resolved.timeoutGrace,
       resourceLimits: resolved.resourceLimits,
       recycle: resolved.recycle,
+      // The host has every task's function already: it defined them.
+      inline: resolved.inliner === undefined ? undefined : {
+        settings: resolved.inliner,
+        fns: refs.map((ref) => tasks[ref.name][TASK_ENTRY].f),
+      },
     });
     const call = callObject(
       refs.map((ref) => ref.name),

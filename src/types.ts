@@ -42,7 +42,8 @@ export interface ElasticThreadsOptions {
 /** Options of {@linkcode createPool}. */
 export interface PoolOptions {
   /**
-   * Worker threads: a number, or `{ min, max, idleTimeout }` for a pool that grows and shrinks
+   * Worker threads: a number (0 with an `inliner`: the host runs every call), or
+   * `{ min, max, idleTimeout }` for a pool that grows and shrinks
    * (see {@linkcode ElasticThreadsOptions}). At most 4 per unit of the runtime's available
    * parallelism, unless `allowOversubscribe` is true; never more than 1024. Default: available
    * parallelism minus one, at least one.
@@ -99,10 +100,39 @@ export interface PoolOptions {
    */
   permissions?: Permissions;
   /**
+   * Adds the host thread as one more lane, which runs calls itself once the pool is busy enough
+   * (see {@linkcode InlinerOptions}); with `threads: 0` it runs every call. Default: off.
+   */
+  inliner?: InlinerOptions;
+  /**
    * Replaces a worker between calls once it has been given `afterCalls` calls or its heap has
    * passed `memoryBytes` (see {@linkcode RecycleOptions}). Default: never.
    */
   recycle?: RecycleOptions;
+}
+
+/**
+ * The inline lane: calls that the host runs itself, in batches of at most `batchSize` per
+ * macrotask, so its event loop is never held for more than one batch. An inline call behaves as
+ * a worker's does (its argument and result cross the same codec, errors keep their class as far
+ * as a worker's would, `signal`, `timeout` and `ctx.signal` work), except that a synchronous task
+ * that ignores its signal cannot be stopped, and `isMain` is true inside it. Keyed calls
+ * (`CallOptions.key`) stay with the workers, unless the pool has none.
+ */
+export interface InlinerOptions {
+  /**
+   * `"first"`: past the threshold, a call goes inline before any worker, while the host's next
+   * batch has room. `"last"`: past the threshold, a call goes inline only when no worker is idle.
+   * Default: `"last"`.
+   */
+  position?: "first" | "last";
+  /** Most calls the host runs in one macrotask (a positive integer). Default: 32. */
+  batchSize?: number;
+  /**
+   * Calls that must be in flight in the pool before a new one may go inline (a non-negative
+   * integer). Default: 0.
+   */
+  dispatchThreshold?: number;
 }
 
 /**

@@ -317,7 +317,7 @@ describe("options", () => {
   it("rejects bad thread counts with a RangeError naming the value", () => {
     assert.throws(
       () => createPool({ threads: 0 }),
-      /threads must be a positive integer, received 0/,
+      /threads must be at least 1 without an inliner \(which runs calls on the host\), received 0/,
     );
     assert.throws(() => createPool({ threads: 1.5 }), RangeError);
   });

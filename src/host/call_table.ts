@@ -18,7 +18,10 @@ export interface PendingCall {
   reject: ((reason: unknown) => void) | undefined;
   /** Task index. */
   task: number;
-  /** Lane the call was written to, or -1 while it waits in the host queue. */
+  /**
+   * Lane the call was written to, or -1 while it waits in the host queue, or `INLINE_LANE` (-2)
+   * when the host runs it (see `inline_lane.ts`).
+   */
   lane: number;
   /** Request number on its lane (started once the worker's read count passes it). */
   seq: number;

@@ -31,6 +31,7 @@ import { type Balancer, BALANCERS } from "./balancer.ts";
 import { CallQueue } from "./call_queue.ts";
 import { Elastic } from "./elastic.ts";
 import { Recycle } from "./recycle.ts";
+import { INLINE_LANE, InlineLane } from "./inline_lane.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
@@ -84,6 +85,8 @@ export class Dispatcher implements LaneEvents {
   readonly #elastic: Elastic<Lane> | undefined;
   /** Replacement of workers past the `recycle` limits. */
   readonly #recycle: Recycle<Lane> | undefined;
+  /** The host's own lane (`inliner`). */
+  readonly #inline: InlineLane<PendingCall> | undefined;
   /** Timer of the next look for a stuck lane to steal from, if one is due. */
   #stealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stealCheck = () => {
@@ -97,6 +100,13 @@ export class Dispatcher implements LaneEvents {
     this.#oob = outOfBand(config.runtime.outOfBand);
     this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
+    this.#inline = config.inline === undefined
+      ? undefined
+      : new InlineLane(config.inline.settings, config.inline.fns, this, {
+        alone: config.threads === 0 && config.elastic === undefined,
+        maxBytes: this.#maxBytes,
+        macrotask: config.runtime.macrotask,
+      });
     const workers = this.#workers;
     this.#elastic = config.elastic === undefined ? undefined : new Elastic(config.elastic, {
       lanes: workers.lanes,
@@ -167,9 +177,11 @@ export class Dispatcher implements LaneEvents {
     call.key = options?.key;
     let waits = false;
     try {
-      const lane = this.#queue.size === 0 ? this.#pickLane(call.key) : undefined;
+      const inline = this.#inline !== undefined &&
+        this.#inline.takes(this.#live, call.key !== undefined, this.#workers.lanes);
+      const lane = inline || this.#queue.size > 0 ? undefined : this.#pickLane(call.key);
       // The call waits behind others (or in the host queue): an elastic pool may grow.
-      waits = lane === undefined || lane.inFlight > 0;
+      waits = !inline && (lane === undefined || lane.inFlight > 0);
       if (lane !== undefined) {
         const seq = lane.nextSeq;
         if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
@@ -186,7 +198,9 @@ export class Dispatcher implements LaneEvents {
       } else {
         encodeMessage(this.#scratch, arg, "arg", oob, this.#maxBytes);
         call.items = this.#takeItems();
-        this.#enqueue(id, call, this.#scratch.bytes.slice(0, this.#scratch.length));
+        const bytes = this.#scratch.bytes.slice(0, this.#scratch.length);
+        if (inline) this.#putInline(id, call, bytes);
+        else this.#enqueue(id, call, bytes);
       }
     } catch (err) {
       // The argument cannot cross, or the queue is full: this call fails before dispatch.
@@ -235,6 +249,18 @@ export class Dispatcher implements LaneEvents {
     this.#closed = new PoolClosedError("Cannot call task: the pool is shut down");
     this.#stopping = this.#workers.stopAll();
     return this.#stopping;
+  }
+
+  /** The host runs call `id` itself (see `inline_lane.ts`); its clock starts now. */
+  #putInline(id: number, call: PendingCall, bytes: Uint8Array): void {
+    call.lane = INLINE_LANE;
+    this.#inline!.put(id, call, call.task, bytes, call.items);
+    if (call.timeout > 0) this.#startClock(id, call);
+  }
+
+  /** InlineEvents: the host's own run of call `id` ended. */
+  inlineAnswer(id: number, call: PendingCall, ok: boolean, value: unknown): void {
+    if (this.#table.get(id) === call) this.#end(id, ok, value);
   }
 
   /** LaneEvents: the worker answered call `id`. */
@@ -398,6 +424,7 @@ export class Dispatcher implements LaneEvents {
   broken(reason: Error): void {
     this.#closed = reason;
     this.#elastic?.stop();
+    this.#inline?.stop();
     clearTimeout(this.#stealTimer);
     this.#stealTimer = undefined;
     for (const id of this.#table.ids(() => true)) this.#end(id, false, reason);
@@ -585,6 +612,11 @@ export class Dispatcher implements LaneEvents {
     const name = this.#config.tasks[call.task].name;
     const expired = () =>
       new TimeoutError(`Cannot finish call: task "${name}" timed out after ${call.timeout} ms`);
+    if (call.lane === INLINE_LANE) {
+      this.#settle(call, false, expired());
+      this.#inline!.abort(id, true);
+      return;
+    }
     // An answer that is already in the mailbox was produced in time: it settles the call.
     if (call.lane !== -1) this.#workers.lanes[call.lane].drainNow();
     if (call.ended || isSettled(call)) return;
@@ -650,6 +682,7 @@ export class Dispatcher implements LaneEvents {
       return;
     }
     this.#settle(call, false, reason);
-    call.notice = this.#workers.lanes[call.lane].abort(id, false);
+    if (call.lane === INLINE_LANE) this.#inline!.abort(id, false);
+    else call.notice = this.#workers.lanes[call.lane].abort(id, false);
   }
 }

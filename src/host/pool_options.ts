@@ -13,6 +13,7 @@ import {
 import type { ResourceLimits } from "../runtime/adapter.ts";
 import { PERMISSION_NAMES, type Permissions } from "../runtime/permissions.ts";
 import type { RecycleLimits } from "./recycle.ts";
+import type { InlinerSettings } from "./inline_lane.ts";
 import { TIMEOUT_MS } from "./call_options.ts";
 import {
   BOOLEAN,
@@ -37,6 +38,11 @@ export const THREADS_PER_CORE = 4;
  */
 export const MAX_THREADS = 1024;
 
+/** Where the inline lane may stand. */
+export const INLINE_POSITIONS = ["first", "last"] as const;
+/** Default of `inliner.batchSize`: calls the host runs in one macrotask. */
+export const DEFAULT_INLINE_BATCH = 32;
+
 /** The balancers a pool can route calls with. */
 export const BALANCERS = ["roundRobin", "leastBusy", "firstIdle"] as const;
 
@@ -46,13 +52,14 @@ const megabytes = finite("a positive number of megabytes", 0, true);
 /** Every option of `createPool`, nested ones too. */
 const POOL_SCHEMA: Schema = {
   threads: orGroup(
-    integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+    // 0 only with an inliner (checked in `resolvePoolOptions`).
+    integer(0, Number.MAX_SAFE_INTEGER, "a positive integer"),
     {
       min: integer(0, Number.MAX_SAFE_INTEGER, "a non-negative integer"),
       max: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
       idleTimeout: nonNegative,
     },
-    "a positive integer or an object { min, max, idleTimeout }",
+    "a positive integer (0 with an inliner) or an object { min, max, idleTimeout }",
   ),
   allowOversubscribe: BOOLEAN,
   module: MODULE_URL,
@@ -78,6 +85,11 @@ const POOL_SCHEMA: Schema = {
   }),
   balancer: oneOf(BALANCERS),
   permissions: group(Object.fromEntries(PERMISSION_NAMES.map((name) => [name, GRANT]))),
+  inliner: group({
+    position: oneOf(INLINE_POSITIONS),
+    batchSize: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
+    dispatchThreshold: integer(0, Number.MAX_SAFE_INTEGER, "a non-negative integer"),
+  }),
   recycle: group({
     afterCalls: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
     memoryBytes: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer number of bytes"),
@@ -122,6 +134,8 @@ export interface ResolvedPoolOptions {
   permissions: Permissions | undefined;
   /** Set when `recycle` sets a limit. */
   recycle: RecycleLimits | undefined;
+  /** Set when the host runs calls too. */
+  inliner: InlinerSettings | undefined;
 }
 
 /** Default of `worker.spinMicroseconds`. */
@@ -162,6 +176,13 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
       }`,
     );
   }
+  if (o.threads === 0 && o.inliner === undefined) {
+    throw new RangeError(
+      `Cannot create pool: threads must be at least 1 without an inliner (which runs calls on the host), received ${
+        shown(o.threads)
+      }`,
+    );
+  }
   const elastic = typeof o.threads === "object"
     ? elasticThreads(o.threads, o.allowOversubscribe === true, parallelism)
     : undefined;
@@ -183,6 +204,11 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     recycle: o.recycle?.afterCalls !== undefined || o.recycle?.memoryBytes !== undefined
       ? { afterCalls: o.recycle.afterCalls, memoryBytes: o.recycle.memoryBytes }
       : undefined,
+    inliner: o.inliner === undefined ? undefined : {
+      position: o.inliner.position ?? "last",
+      batchSize: o.inliner.batchSize ?? DEFAULT_INLINE_BATCH,
+      dispatchThreshold: o.inliner.dispatchThreshold ?? 0,
+    },
   };
 }
 

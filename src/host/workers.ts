@@ -17,6 +17,7 @@ import type { TaskRef } from "../worker/registry.ts";
 import type { BalancerName } from "./balancer.ts";
 import type { ElasticBounds } from "./elastic.ts";
 import type { RecycleLimits } from "./recycle.ts";
+import type { InlinerSettings } from "./inline_lane.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
 
 /** Failed starts in a row after which a pool stops replacing workers. */
@@ -32,6 +33,8 @@ export interface DispatcherConfig {
   elastic?: ElasticBounds;
   /** Set when workers are recycled (`recycle: { afterCalls?, memoryBytes? }`). */
   recycle?: RecycleLimits;
+  /** Set when the host runs calls too (`inliner`): its settings and each task's function. */
+  inline?: { settings: InlinerSettings; fns: readonly ((arg: never) => unknown)[] };
   modules: string[];
   tasks: TaskRef[];
   /** Default timeout of each task in ms (0: none). */

@@ -30,6 +30,7 @@ describe("resolvePoolOptions", () => {
       balancer: undefined,
       permissions: undefined,
       recycle: undefined,
+      inliner: undefined,
     });
     assert.equal(resolvePoolOptions({}, 1).threads, 1);
   });
@@ -95,7 +96,43 @@ describe("elastic threads", () => {
     );
     assert.throws(
       () => resolvePoolOptions({ threads: "2" }, 4),
-      /threads must be a positive integer or an object \{ min, max, idleTimeout \}, received "2"/,
+      /threads must be a positive integer \(0 with an inliner\) or an object \{ min, max, idleTimeout \}, received "2"/,
+    );
+  });
+});
+
+describe("the inliner", () => {
+  it("fills in position last, batches of 32 and a threshold of 0", () => {
+    assert.deepEqual(resolvePoolOptions({ inliner: {} }, 4).inliner, {
+      position: "last",
+      batchSize: 32,
+      dispatchThreshold: 0,
+    });
+    const given = { position: "first", batchSize: 1, dispatchThreshold: 9 } as const;
+    assert.deepEqual(resolvePoolOptions({ inliner: given }, 4).inliner, given);
+    assert.equal(resolvePoolOptions({ threads: 0, inliner: {} }, 4).threads, 0);
+  });
+
+  it("refuses bad fields, naming them, and threads 0 without it", () => {
+    assert.throws(
+      () => resolvePoolOptions({ inliner: { position: "middle" } }, 4),
+      /RangeError: Cannot create pool: inliner\.position must be one of "first", "last", received "middle"/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ inliner: { batchSize: 0 } }, 4),
+      /inliner\.batchSize must be a positive integer, received 0 \(a number\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ inliner: { dispatchThreshold: -1 } }, 4),
+      /inliner\.dispatchThreshold must be a non-negative integer, received -1 \(a number\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ inliner: { batchsize: 4 } }, 4),
+      /there is no option inliner\.batchsize \(did you mean inliner\.batchSize\?\)/,
+    );
+    assert.throws(
+      () => resolvePoolOptions({ threads: 0 }, 4),
+      /RangeError: Cannot create pool: threads must be at least 1 without an inliner/,
     );
   });
 });
