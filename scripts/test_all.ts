@@ -1,7 +1,8 @@
 /**
  * Runs every test on every runtime: `deno task test`. Each runtime is fetched pinned through
- * `npx`. Options: `--only=docs,deno,node22,node24,bun,npm,field` to run a subset; any other argument
- * is a test file or folder (default: `tests/`), and then only the runtimes' stages run.
+ * `npx`. Options: `--only=docs,deno,node22,node24,bun,npm,field,examples` to run a subset; any
+ * other argument is a test file or folder (default: `tests/`), and then only the runtimes' stages
+ * run.
  *
  * Ends with one line `weft tests: N passed, N failed` and exits non-zero on any failure.
  *
@@ -136,6 +137,7 @@ for (const runtime of [DENO, NODE22, NODE24, BUN]) {
 const stages = [
   { name: "npm", title: "npm package", script: "scripts/test_npm.ts" },
   { name: "field", title: "field", script: "scripts/test_field.ts" },
+  { name: "examples", title: "examples", script: "scripts/test_examples.ts" },
 ];
 // The stages share one packed package: the first to need it builds it.
 const packDir = await Deno.makeTempDir({ prefix: "weft-pack-" });

@@ -1,0 +1,53 @@
+/**
+ * React server-side rendering (`react-dom/server`'s `renderToString`), with and without gzip
+ * (`node:zlib`'s `gzipSync`), on the main thread and on a weft pool: each call renders one product
+ * page from its data and returns the HTML, or the gzipped bytes ready to send.
+ *
+ * Run: `deno task example ssr [--runtime node|bun|deno] [--quick]`
+ *
+ * @module
+ */
+
+import { gunzipSync, gzipSync } from "node:zlib";
+import { createPool, isMain, task } from "../../mod.ts";
+import { compare, exampleOptions, report } from "../kit/compare.ts";
+import { type PageData, pageData, renderPage } from "./page.ts";
+
+export const renderTask = task({ f: renderPage });
+
+/** The page's HTML, gzipped. */
+export function renderGzipped(data: PageData): Uint8Array {
+  const gz = gzipSync(renderPage(data));
+  // A plain Uint8Array, so that both sides compare the same kind of value (Node's is a Buffer).
+  return new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength);
+}
+
+export const renderGzippedTask = task({ f: renderGzipped });
+
+if (isMain) {
+  const { quick, threads } = exampleOptions();
+  const pages = Array.from({ length: quick ? 30 : 600 }, (_, i) => pageData(i + 1, 100));
+  const pool = createPool({ threads })({ renderTask, renderGzippedTask });
+  const plain = await compare({
+    name: "React SSR, 100 products a page",
+    unit: "pages",
+    items: pages,
+    inline: renderPage,
+    weft: (data) => pool.call.renderTask(data),
+    warmItems: 16,
+  });
+  const gzipped = await compare({
+    name: "React SSR + gzip",
+    unit: "pages",
+    items: pages,
+    inline: renderGzipped,
+    weft: (data) => pool.call.renderGzippedTask(data),
+    warmItems: 16,
+  });
+  await pool.close();
+  // The gzipped bytes are the page: unpacked, they are the same HTML.
+  const same = gunzipSync(gzipped.results[0]).toString() === plain.results[0];
+  const html = plain.results[0].length;
+  console.log(`  a page: ${html} bytes of HTML, ${gzipped.results[0].length} gzipped`);
+  report("ssr", [plain, { ...gzipped, equal: gzipped.equal && same }], { threads });
+}
