@@ -167,7 +167,7 @@ if (import.meta.main ?? true) {
   }
   // Two processes stand in for two machines: each gets half the cores.
   const threads = Math.max(1, Math.floor(cores / 2));
-  const count = quick ? 60 : 2000;
+  const count = quick ? 60 : 1000;
   const deadlineMs = quick ? 30_000 : 300_000;
   const redis = await startRedis();
   console.log(`Redis at ${redis.url}; ${count} jobs a run, 2 processes x ${threads} threads`);

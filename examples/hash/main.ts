@@ -35,7 +35,7 @@ export const hashTask = task({ f: hashPassword });
 if (isMain) {
   const { quick, threads } = exampleOptions();
   const random = seeded(42);
-  const credentials = Array.from({ length: quick ? 8 : 128 }, (_, i) => ({
+  const credentials = Array.from({ length: quick ? 8 : 64 }, (_, i) => ({
     password: `correct horse battery staple ${i}`,
     salt: Uint8Array.from({ length: 16 }, () => Math.floor(random() * 256)),
   }));

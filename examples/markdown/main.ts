@@ -58,7 +58,7 @@ function documentOf(seed: number, sections: number): string {
 if (isMain) {
   const { quick, threads } = exampleOptions();
   const documents = Array.from(
-    { length: quick ? 60 : 1000 },
+    { length: quick ? 60 : 600 },
     (_, i) => documentOf(i, 12),
   );
   const pool = createPool({ threads })({ renderTask });

@@ -28,7 +28,7 @@ if (isMain) {
   const { quick, threads } = exampleOptions();
   const points = 1_000_000;
   const chunks = Array.from(
-    { length: quick ? 16 : 400 },
+    { length: quick ? 16 : 160 },
     (_, i) => [i + 1, points] as [number, number],
   );
   const pool = createPool({ threads })({ countHitsTask });

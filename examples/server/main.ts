@@ -142,7 +142,7 @@ async function measure(
 
 if (isMain) {
   const { quick, threads } = exampleOptions();
-  const seconds = quick ? 1.5 : 6;
+  const seconds = quick ? 1 : 6;
   console.log(`Hono, ${seconds} s of load a mode: 2 requests in flight on /health, 8 on /page`);
   const modes = [];
   modes.push(await measure("inline", renderProductPage, seconds));

@@ -59,7 +59,7 @@ function promptOf(random: () => number): string {
 if (isMain) {
   const { quick, threads } = exampleOptions();
   const random = seeded(3);
-  const prompts = Array.from({ length: quick ? 100 : 1500 }, () => promptOf(random));
+  const prompts = Array.from({ length: quick ? 100 : 1000 }, () => promptOf(random));
   const pool = createPool({ threads })({ budgetTask });
   const result = await compare({
     name: `token budget of ${BUDGET}`,
