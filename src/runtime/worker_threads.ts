@@ -22,6 +22,7 @@ import {
 } from "node:worker_threads";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
+import { compileCacheEnv } from "./compile_cache.ts";
 
 /**
  * One end of a web `MessageChannel`, as much of it as weft uses (typed here because Node's and
@@ -47,7 +48,11 @@ class ThreadHandle implements WorkerHandle {
   #exited = false;
   readonly #gone: Promise<void>;
 
-  constructor(url: URL, options: SpawnOptions) {
+  constructor(
+    url: URL,
+    options: SpawnOptions,
+    env: Record<string, string | undefined> | undefined,
+  ) {
     const channel = new MessageChannel() as unknown as { port1: DataPort; port2: DataPort };
     this.#data = channel.port1;
     const wrapped: Wrapped = { data: options.workerData, port: channel.port2 };
@@ -56,6 +61,8 @@ class ThreadHandle implements WorkerHandle {
       transferList: [channel.port2 as never],
       name: options.name,
       resourceLimits: options.resourceLimits,
+      // Undefined keeps the default (a copy of the host's environment).
+      env,
     });
     this.#gone = new Promise((resolve) => {
       this.#worker.once("exit", () => {
@@ -166,7 +173,9 @@ export function workerThreadsRuntime(
     name,
     gc,
     outOfBand,
-    spawn: (url, options) => new ThreadHandle(url, options),
+    // Node's workers start with its compile cache (see `compile_cache.ts`).
+    spawn: (url, options) =>
+      new ThreadHandle(url, options, name === "node" ? compileCacheEnv() : undefined),
     parentPort: () => port,
     workerData: () => wrapped?.data,
     availableParallelism: () => osParallelism(),
