@@ -26,6 +26,7 @@ export type {
   Pool,
   PoolCalls,
   PoolControl,
+  PoolOpens,
   PoolStats,
   SingleTaskPool,
   TaskMap,
@@ -33,18 +34,25 @@ export type {
 export { isMain } from "./src/is_main.ts";
 export { transfer } from "./src/transfer.ts";
 export type {
+  AnyTaskCall,
+  ArgOf,
   CallArgs,
   CallOptions,
+  CallResult,
+  Channel,
   CloseOptions,
   ElasticThreadsOptions,
   InlinerOptions,
+  HighWaterMark,
   PayloadOptions,
   PermissionGrant,
   Permissions,
   PoolOptions,
   RecycleOptions,
   ResourceLimits,
+  StreamCall,
   TaskCall,
+  TaskOpen,
   WorkerOptions,
 } from "./src/types.ts";
 export {

@@ -5,6 +5,7 @@
  */
 
 import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
+import { openChannel, startCall } from "./host/stream_calls.ts";
 import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
 import { shown } from "./host/option_schema.ts";
@@ -14,8 +15,13 @@ import { runtime } from "./runtime/detect.ts";
 import { checkThreadPermissions } from "./runtime/permissions.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
-import type { CallOptions, CloseOptions, PoolOptions, TaskCall } from "./types.ts";
-import { TASK_ENTRY, taskFingerprint, type TaskRef } from "./worker/registry.ts";
+import type { AnyTaskCall, CallOptions, CloseOptions, PoolOptions, TaskOpen } from "./types.ts";
+import {
+  isGeneratorFunction,
+  TASK_ENTRY,
+  taskFingerprint,
+  type TaskRef,
+} from "./worker/registry.ts";
 
 /** The tasks handed to a pool, by the name they are called by. */
 // deno-lint-ignore no-explicit-any -- any task, whatever its argument and result types
@@ -23,7 +29,12 @@ export type TaskMap = Record<string, Task<any, any>>;
 
 /** The `call` object of a pool: one function per task. */
 export type PoolCalls<T extends TaskMap> = {
-  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? TaskCall<A, R> : never;
+  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? AnyTaskCall<A, R> : never;
+};
+
+/** The `open` object of a pool: one function per task, each opening a channel to a call. */
+export type PoolOpens<T extends TaskMap> = {
+  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? TaskOpen<A, R> : never;
 };
 
 /** Lifecycle and introspection shared by every pool. */
@@ -51,14 +62,24 @@ export type { PoolStats };
 
 /** A running pool. `await using pool = ...` closes it on scope exit. */
 export interface Pool<T extends TaskMap> extends PoolControl {
-  /** `call.<name>(arg, options?)` runs task `name` on a worker and resolves with its result. */
+  /**
+   * `call.<name>(arg, options?)` runs task `name` on a worker and resolves with its result; for
+   * a generator task it returns a {@linkcode StreamCall} of the values it yields.
+   */
   readonly call: PoolCalls<T>;
+  /**
+   * `open.<name>(arg, options?)` runs task `name` with a {@linkcode Channel}: the host sends
+   * values that the task reads from `ctx.input`, and reads what it yields.
+   */
+  readonly open: PoolOpens<T>;
 }
 
 /** A pool made by `task().createPool()`: it runs that one task. */
 export interface SingleTaskPool<A, R> extends PoolControl {
-  /** Runs the task on a worker and resolves with its result. */
-  readonly call: TaskCall<A, R>;
+  /** Runs the task on a worker and resolves with its result (a stream for a generator task). */
+  readonly call: AnyTaskCall<A, R>;
+  /** Runs the task with a channel (see {@linkcode Pool.open}). */
+  readonly open: TaskOpen<A, R>;
 }
 
 function taskRefs(tasks: TaskMap): TaskRef[] {
@@ -97,6 +118,7 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
   const done = () => Promise.resolve();
   return {
     call: call as PoolCalls<TaskMap>,
+    open: call as PoolOpens<TaskMap>,
     shutdown: done,
     terminate: done,
     close: (closeOptions?: CloseOptions) => checkedClose(closeOptions, done),
@@ -185,15 +207,22 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
         fns: refs.map((ref) => tasks[ref.name][TASK_ENTRY].f),
       },
     });
+    const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
     const call = callObject(
       refs.map((ref) => ref.name),
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
-        dispatcher.call(index, arg, callOptions),
+        startCall(dispatcher, index, generators[index], arg, callOptions),
+    );
+    const open = callObject(
+      refs.map((ref) => ref.name),
+      (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
+        openChannel(dispatcher, index, arg, callOptions),
     );
     const close = (closeOptions?: CloseOptions) =>
       checkedClose(closeOptions, () => dispatcher.close(closeOptions?.timeout));
     return {
       call: call as PoolCalls<T>,
+      open: open as unknown as PoolOpens<T>,
       shutdown: () => dispatcher.shutdown(),
       terminate: () => dispatcher.shutdown(),
       close,
@@ -209,6 +238,10 @@ export function singleTaskPool<A, R>(
   options?: PoolOptions,
 ): SingleTaskPool<A, R> {
   const pool = createPool(options)({ task });
-  const { call: _, ...control } = pool;
-  return { ...control, call: pool.call.task as TaskCall<A, R> };
+  const { call: _, open: __, ...control } = pool;
+  return {
+    ...control,
+    call: pool.call.task as AnyTaskCall<A, R>,
+    open: pool.open.task as TaskOpen<A, R>,
+  };
 }

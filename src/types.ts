@@ -4,12 +4,19 @@
  * @module
  */
 
-import type { CallOptions } from "./host/call_options.ts";
+import type { CallOptions, HighWaterMark } from "./host/call_options.ts";
 import type { PayloadOptions } from "./memory/region.ts";
 import type { ResourceLimits } from "./runtime/adapter.ts";
 import type { PermissionGrant, Permissions } from "./runtime/permissions.ts";
 
-export type { CallOptions, PayloadOptions, PermissionGrant, Permissions, ResourceLimits };
+export type {
+  CallOptions,
+  HighWaterMark,
+  PayloadOptions,
+  PermissionGrant,
+  Permissions,
+  ResourceLimits,
+};
 
 /** Tuning of the worker's idle behaviour. */
 export interface WorkerOptions {
@@ -160,10 +167,63 @@ export interface CloseOptions {
   timeout?: number;
 }
 
+/**
+ * What a call may pass for a task argument of type `A`: `A` itself, a promise of it, or, for a
+ * task that reads an `AsyncIterable<T>`, any async iterable or web `ReadableStream` of `T`.
+ */
+export type ArgOf<A> = A extends AsyncIterable<infer T>
+  ? A | AsyncIterable<T> | ReadableStream<T> | PromiseLike<A>
+  : A | PromiseLike<A>;
+
 /** Arguments of a call: the task's argument (optional when it takes none), then call options. */
-export type CallArgs<A> = unknown extends A ? [arg?: A | PromiseLike<A>, options?: CallOptions]
-  : undefined extends A ? [arg?: A | PromiseLike<A>, options?: CallOptions]
-  : [arg: A | PromiseLike<A>, options?: CallOptions];
+export type CallArgs<A> = unknown extends A ? [arg?: ArgOf<A>, options?: CallOptions]
+  : undefined extends A ? [arg?: ArgOf<A>, options?: CallOptions]
+  : [arg: ArgOf<A>, options?: CallOptions];
 
 /** A function that calls a task on a worker. */
 export type TaskCall<A, R> = (...args: CallArgs<A>) => Promise<R>;
+
+/**
+ * The call of a generator task: an async iterator of the values it yields (pulled from the
+ * worker only as fast as they are read, see `CallOptions.highWaterMark`) and a thenable of its
+ * return value. `break` out of `for await` (or `return()`) stops the generator in the worker,
+ * running its `finally` blocks, and resolves once they have run. Awaiting it without reading
+ * discards the values and resolves with the return value.
+ */
+export interface StreamCall<Y, R> extends AsyncIterableIterator<Y>, PromiseLike<R> {
+  /** The next value, or `{ done: true, value: <return value> }`; rejects with the task's error. */
+  next(): Promise<IteratorResult<Y, R>>;
+  /** Stops the generator in the worker; resolves once it has ended there. */
+  return(): Promise<IteratorResult<Y, R>>;
+  /** The same values as a web `ReadableStream`; cancelling it stops the generator. */
+  readonly readable: ReadableStream<Y>;
+}
+
+/**
+ * A duplex channel to one running task (`pool.open.<name>(arg)`): values sent with `send` (or
+ * written to `writable`) arrive in the task's `ctx.input`; what the task yields is read as from a
+ * {@linkcode StreamCall}. Closing either side is seen by the other.
+ */
+export interface Channel<I, Y, R> extends StreamCall<Y, R> {
+  /** Sends a value to the task; resolves once it has gone (waits while the task lags a window). */
+  send(value: I): Promise<void>;
+  /** Ends the task's `ctx.input` once every value sent so far has gone. */
+  close(): void;
+  /** The task's input as a web `WritableStream`; aborting it fails `ctx.input` with the reason. */
+  readonly writable: WritableStream<I>;
+}
+
+/** What a task's result type `R` makes a call return: a stream for a generator task. */
+export type CallResult<R> = R extends AsyncGenerator<infer Y, infer Ret, infer _N> ? StreamCall<Y, Ret>
+  : R extends Generator<infer Y, infer Ret, infer _N> ? StreamCall<Y, Ret>
+  : Promise<R>;
+
+/** A function that calls a task on a worker: a promise, or a stream for a generator task. */
+export type AnyTaskCall<A, R> = (...args: CallArgs<A>) => CallResult<R>;
+
+/** A function that opens a channel to a call of a task. */
+export type TaskOpen<A, R> = (
+  ...args: CallArgs<A>
+) => R extends AsyncGenerator<infer Y, infer Ret, infer _N> ? Channel<unknown, Y, Ret>
+  : R extends Generator<infer Y, infer Ret, infer _N> ? Channel<unknown, Y, Ret>
+  : Channel<unknown, never, R>;

@@ -4,7 +4,24 @@
  * @module
  */
 
-import { checkValue, finite, type Rule, shown, unknownOption } from "./option_schema.ts";
+import {
+  checkValue,
+  finite,
+  FUNCTION,
+  group,
+  integer,
+  type Rule,
+  shown,
+  unknownOption,
+} from "./option_schema.ts";
+
+/** How far a stream's producer may run ahead of its consumer. */
+export interface HighWaterMark {
+  /** Items. Default: 256. */
+  items?: number;
+  /** Bytes of encoded items (the item that crosses it is still sent). Default: 1 MiB. */
+  bytes?: number;
+}
 
 /** Options of one call. */
 export interface CallOptions {
@@ -31,7 +48,28 @@ export interface CallOptions {
    * keyed calls where they are. A string or a finite number. Default: none.
    */
   key?: string | number;
+  /**
+   * For a generator task, a call with an input stream, or a channel: how many items (and bytes
+   * of them) the producer may run ahead of the consumer, in each direction. The worker's
+   * generator is suspended at its `yield` while the caller has that many unread; the caller's
+   * input is read only while the task has fewer than `items` unread. Default:
+   * `{ items: 256, bytes: 1048576 }`.
+   */
+  highWaterMark?: HighWaterMark;
+  /**
+   * Called on the host with each value the task passes to `ctx.progress(value)`, while the call
+   * goes on. If it throws, the call fails with that error. Default: none.
+   */
+  onProgress?: (value: unknown) => void;
 }
+
+const CALL_OPTIONS = ["signal", "timeout", "transfer", "key", "highWaterMark", "onProgress"];
+
+/** The rule of `highWaterMark`. */
+const HIGH_WATER_MARK: Rule = group({
+  items: integer(1, 2 ** 30, "a positive integer"),
+  bytes: integer(1, 2 ** 52, "a positive integer"),
+});
 
 /**
  * Checks per-call options.
@@ -60,12 +98,16 @@ export function checkCallOptions(options: CallOptions): void {
   // three keys reads the engine's cached key list and allocates nothing.
   for (const name in options) {
     if (name !== "signal" && name !== "timeout" && name !== "transfer" && name !== "key") {
-      throw unknownOption("call task", name, (options as Record<string, unknown>)[name], [
-        "signal",
-        "timeout",
-        "transfer",
-        "key",
-      ]);
+      if (!CALL_OPTIONS.includes(name)) {
+        throw unknownOption(
+          "call task",
+          name,
+          (options as Record<string, unknown>)[name],
+          CALL_OPTIONS,
+        );
+      }
+      if (name === "highWaterMark") checkValue("call task", name, options[name], HIGH_WATER_MARK);
+      else checkValue("call task", name, options.onProgress, FUNCTION);
     }
   }
   const { transfer } = options;

@@ -42,6 +42,18 @@ export interface PendingCall {
   ended: boolean;
   /** The affinity key of the call (`CallOptions.key`), or undefined. */
   key: string | number | undefined;
+  /** Where the call's stream messages go (items, progress, input credit), if it has any. */
+  sink: StreamSink | undefined;
+}
+
+/** What takes the stream messages of one call (see `call_sink.ts`). */
+export interface StreamSink {
+  /** The call was made with id `id`. */
+  attach(id: number, call: PendingCall): void;
+  /** A stream message (`ResponseStatus.YIELD` and after, or `UNREADABLE_MESSAGE`) for the call. */
+  message(status: number, value: unknown): void;
+  /** The call has ended (answered, its worker died, or the pool stopped): nothing more comes. */
+  ended(): void;
 }
 
 let capturedResolve: (value: unknown) => void = () => {};
@@ -80,6 +92,7 @@ export function newCall(
     notice: -1,
     ended: false,
     key: undefined,
+    sink: undefined,
   };
 }
 

@@ -15,8 +15,15 @@
 
 import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
-import { OUT_OF_BAND_BIT, ResponseStatus, TIMED_BIT } from "../memory/layout.ts";
+import {
+  CONTROL_BIT,
+  isAnswer,
+  OUT_OF_BAND_BIT,
+  ResponseStatus,
+  TIMED_BIT,
+} from "../memory/layout.ts";
 import { encodeMessage } from "../memory/message_codec.ts";
+import type { StreamWindows } from "../memory/stream_head.ts";
 import { DEFAULT_PAYLOAD_MAX_BYTES } from "../memory/region.ts";
 import {
   canResend,
@@ -33,7 +40,15 @@ import { Elastic } from "./elastic.ts";
 import { Recycle } from "./recycle.ts";
 import { INLINE_LANE, InlineLane } from "./inline_lane.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
-import { CallTable, isSettled, newCall, type PendingCall, settleCall } from "./call_table.ts";
+import {
+  CallTable,
+  isSettled,
+  newCall,
+  type PendingCall,
+  settleCall,
+  type StreamSink,
+} from "./call_table.ts";
+import { ControlQueue } from "./control_queue.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
 import type { PoolStats } from "./pool_stats.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
@@ -87,6 +102,8 @@ export class Dispatcher implements LaneEvents {
   readonly #recycle: Recycle<Lane> | undefined;
   /** The host's own lane (`inliner`). */
   readonly #inline: InlineLane<PendingCall> | undefined;
+  /** Stream messages to workers that found no request slot yet. */
+  readonly #controls = new ControlQueue();
   /** Timer of the next look for a stuck lane to steal from, if one is due. */
   #stealTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #stealCheck = () => {
@@ -151,10 +168,18 @@ export class Dispatcher implements LaneEvents {
   }
 
   /**
-   * Calls task number `task` with `arg`. Promise arguments are awaited first.
+   * Calls task number `task` with `arg`. Promise arguments are awaited first. A call with a
+   * `sink` sends its stream messages there; with `head` too, it is a stream call (see
+   * `stream_head.ts`).
    * @returns The task's result.
    */
-  call(task: number, arg: unknown, options?: CallOptions): Promise<unknown> {
+  call(
+    task: number,
+    arg: unknown,
+    options?: CallOptions,
+    sink?: StreamSink,
+    head?: StreamWindows,
+  ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (options !== undefined) {
       try {
@@ -168,21 +193,31 @@ export class Dispatcher implements LaneEvents {
       (typeof arg === "object" || typeof arg === "function") && arg !== null &&
       typeof (arg as PromiseLike<unknown>).then === "function"
     ) {
-      return Promise.resolve(arg).then((value) => this.call(task, value, options));
+      return Promise.resolve(arg).then((value) => this.call(task, value, options, sink, head));
+    }
+    if (sink !== undefined && this.#workers.lanes.length === 0 && this.#config.elastic === undefined) {
+      return Promise.reject(
+        new RangeError(
+          "Cannot call task: streams, input streams, channels and progress need a worker thread, received a pool with threads: 0",
+        ),
+      );
     }
     const call = newCall(task, options?.timeout ?? this.#config.timeouts[task], options?.signal);
+    call.sink = sink;
     const id = this.#table.add(call);
+    sink?.attach(id, call);
     const oob = this.#oob;
     oob.transfer = options?.transfer !== undefined ? new Set(options.transfer) : undefined;
     call.key = options?.key;
     let waits = false;
     try {
-      const inline = this.#inline !== undefined &&
+      // Stream calls need a worker: they never run on the host's own lane.
+      const inline = head === undefined && sink === undefined && this.#inline !== undefined &&
         this.#inline.takes(this.#live, call.key !== undefined, this.#workers.lanes);
       const lane = inline || this.#queue.size > 0 ? undefined : this.#pickLane(call.key);
       // The call waits behind others (or in the host queue): an elastic pool may grow.
       waits = !inline && (lane === undefined || lane.inFlight > 0);
-      if (lane !== undefined) {
+      if (lane !== undefined && head === undefined) {
         const seq = lane.nextSeq;
         if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
           call.items = this.#takeItems();
@@ -196,11 +231,13 @@ export class Dispatcher implements LaneEvents {
           this.#enqueue(id, call, bytes);
         }
       } else {
-        encodeMessage(this.#scratch, arg, "arg", oob, this.#maxBytes);
+        encodeMessage(this.#scratch, arg, "arg", oob, this.#maxBytes, head);
         call.items = this.#takeItems();
-        const bytes = this.#scratch.bytes.slice(0, this.#scratch.length);
-        if (inline) this.#putInline(id, call, bytes);
-        else this.#enqueue(id, call, bytes);
+        const bytes = this.#scratch.bytes.subarray(0, this.#scratch.length);
+        if (inline) this.#putInline(id, call, bytes.slice());
+        else if (lane === undefined || !this.#place(lane, id, call, bytes)) {
+          this.#enqueue(id, call, bytes.slice());
+        }
       }
     } catch (err) {
       // The argument cannot cross, or the queue is full: this call fails before dispatch.
@@ -265,6 +302,14 @@ export class Dispatcher implements LaneEvents {
 
   /** LaneEvents: the worker answered call `id`. */
   answer(lane: Lane, id: number, status: number, value: unknown): void {
+    if (!isAnswer(status)) {
+      // A stream message: the call goes on.
+      const call = this.#table.get(id);
+      if (call !== undefined && !call.ended && call.lane === lane.index) {
+        call.sink?.message(status, value);
+      }
+      return;
+    }
     if (status === ResponseStatus.WITHDRAWN) {
       this.#withdrawnAnswer(lane, id);
       return;
@@ -375,8 +420,38 @@ export class Dispatcher implements LaneEvents {
   }
 
   /** LaneEvents: space may have been freed on `lane`: move queued calls out. */
-  space(_lane: Lane): void {
+  space(lane: Lane): void {
+    // Stream messages first: they concern calls that already run.
+    if (this.#controls.flush(lane)) this.#markDirty(lane);
     this.#pump();
+  }
+
+  /**
+   * Sends a stream message (`StreamControl` kind `kind`) to the worker running call `id`; nothing
+   * when the call has ended or has not reached a worker.
+   * @throws {TypeError | RangeError} When the value cannot cross.
+   */
+  control(id: number, call: PendingCall, kind: number, value: unknown): void {
+    if (this.#table.get(id) !== call || call.ended || call.lane === -1) return;
+    const lane = this.#workers.lanes[call.lane];
+    if (!lane.alive) return;
+    const oob = this.#oob;
+    oob.transfer = undefined;
+    try {
+      this.#controls.write(lane, id, CONTROL_BIT | kind, value, oob, () => this.#takeItems());
+    } finally {
+      takeItems(oob);
+    }
+    this.#markDirty(lane);
+  }
+
+  /**
+   * Settles call `id` now, if it is not settled yet, and tells its worker to give up on it (a
+   * stream whose caller stopped reading, a failed input): the task's signal aborts and a
+   * generator is returned. The call ends (`StreamSink.ended`) once its worker has ended it.
+   */
+  giveUp(id: number, call: PendingCall, ok: boolean, value: unknown): void {
+    this.#abandon(id, call, ok, value);
   }
 
   /** LaneEvents: call `id` ended and its abort notice was read: its id may be reused. */
@@ -388,6 +463,7 @@ export class Dispatcher implements LaneEvents {
   laneDied(lane: Lane, reason: Error): void {
     this.#batchesBefore += lane.batches;
     this.#affinity.forget(lane);
+    this.#controls.drop(lane);
     const salvaged = new Map<number, Uint8Array>();
     for (const message of lane.salvage()) salvaged.set(message.id, message.bytes);
     const requeue: { id: number; call: PendingCall; bytes: Uint8Array }[] = [];
@@ -555,12 +631,9 @@ export class Dispatcher implements LaneEvents {
         this.#elastic?.waiting();
         break;
       }
-      const seq = lane.nextSeq;
       let placed: boolean;
       try {
-        let meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
-        if (call.timeout > 0) meta |= TIMED_BIT;
-        placed = lane.putEncoded(id, meta, call.bytes!);
+        placed = this.#place(lane, id, call, call.bytes!);
       } catch (err) {
         // Too large for the payload buffer: this call fails, the queue moves on.
         queue.shift();
@@ -571,11 +644,26 @@ export class Dispatcher implements LaneEvents {
         this.#elastic?.waiting();
         break;
       }
-      if (call.items !== undefined) lane.send(id, call.items);
       queue.shift();
-      this.#dispatched(id, call, lane, seq);
     }
-    if (queue.size === 0) { for (const lane of this.#workers.lanes) lane.wantSpace(false); }
+    if (queue.size === 0) {
+      for (const lane of this.#workers.lanes) lane.wantSpace(this.#controls.waiting(lane));
+    }
+  }
+
+  /**
+   * Writes a call encoded earlier to `lane`, with its out-of-band items.
+   * @returns false when no space was free.
+   * @throws {RangeError} When it is too large for the payload buffer.
+   */
+  #place(lane: Lane, id: number, call: PendingCall, bytes: Uint8Array): boolean {
+    const seq = lane.nextSeq;
+    let meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
+    if (call.timeout > 0) meta |= TIMED_BIT;
+    if (!lane.putEncoded(id, meta, bytes)) return false;
+    if (call.items !== undefined) lane.send(id, call.items);
+    this.#dispatched(id, call, lane, seq);
+    return true;
   }
 
   #settle(call: PendingCall, ok: boolean, value: unknown): void {
@@ -593,6 +681,7 @@ export class Dispatcher implements LaneEvents {
   #retire(id: number, call: PendingCall, lane: Lane): void {
     if (call.timer !== undefined) clearTimeout(call.timer);
     call.ended = true;
+    call.sink?.ended();
     if (call.notice >= 0 && !lane.link.aborts.isRead(call.notice)) lane.hold(id, call.notice);
     else this.#table.take(id);
   }
@@ -604,6 +693,7 @@ export class Dispatcher implements LaneEvents {
     clearTimeout(call.timer);
     call.ended = true;
     if (!isSettled(call)) this.#settle(call, ok, value);
+    call.sink?.ended();
   }
 
   #timedOut(id: number, call: PendingCall): void {
@@ -674,14 +764,18 @@ export class Dispatcher implements LaneEvents {
   }
 
   #aborted(id: number, call: PendingCall): void {
+    this.#abandon(id, call, false, call.signal!.reason);
+  }
+
+  /** Settles a call that is not settled yet and tells its worker to give up on it. */
+  #abandon(id: number, call: PendingCall, ok: boolean, value: unknown): void {
     if (this.#table.get(id) !== call || isSettled(call)) return;
-    const reason = call.signal!.reason;
     if (call.lane === -1) {
       this.#queue.remove(call);
-      this.#end(id, false, reason);
+      this.#end(id, ok, value);
       return;
     }
-    this.#settle(call, false, reason);
+    this.#settle(call, ok, value);
     if (call.lane === INLINE_LANE) this.#inline!.abort(id, false);
     else call.notice = this.#workers.lanes[call.lane].abort(id, false);
   }

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
+import { CONTROL_BIT, isAnswer, OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
 import type { LaneState } from "./balancer.ts";
@@ -33,6 +33,11 @@ import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 
 /** Payload bytes one drain decodes before it lets the event loop go on (see `#drain`). */
 const DRAIN_BYTES = 256 * 1024;
+/**
+ * The status a lane reports for a stream message whose value could not be decoded (never on the
+ * wire): not an answer, so the call stays in flight.
+ */
+export const UNREADABLE_MESSAGE = -1;
 /** Milliseconds after which a host wait re-checks the mailbox even without a wake-up. */
 export const SAFETY_WAIT_MS = 1000;
 
@@ -199,6 +204,21 @@ export class Lane implements LaneState {
     return true;
   }
 
+  /**
+   * Writes a stream message about a call already in flight (see `StreamControl`): it is no call
+   * of its own, so it is not counted in flight. Published by the next {@linkcode Lane.publish}.
+   * @returns false when no space was free (call {@linkcode Lane.snapshot} for its bytes).
+   * @throws {TypeError | RangeError} When the value cannot cross.
+   */
+  putControl(id: number, meta: number, value: unknown, oob: OutOfBand): boolean {
+    return this.link.requests.put(id, meta, value, "item", oob);
+  }
+
+  /** Writes a stream message encoded earlier. @returns false when no space was free. */
+  putControlEncoded(id: number, meta: number, bytes: Uint8Array): boolean {
+    return this.link.requests.putEncoded(id, meta, bytes);
+  }
+
   /** Writes a call encoded earlier. @returns false when no space was free. */
   putEncoded(id: number, task: number, bytes: Uint8Array): boolean {
     if (!this.link.requests.putEncoded(id, task, bytes)) return false;
@@ -296,10 +316,11 @@ export class Lane implements LaneState {
 
   /**
    * Copies back the calls written to this lane from request number `from` on (by default, the
-   * ones the worker has not taken).
+   * ones the worker has not taken), without the stream messages among them.
    */
   salvage(from = this.link.started()): { id: number; meta: number; bytes: Uint8Array }[] {
-    return this.link.requests.salvage(from);
+    // Stream messages are not calls: they concern calls the worker had taken.
+    return this.link.requests.salvage(from).filter((m) => (m.meta & CONTROL_BIT) === 0);
   }
 
   /**
@@ -390,6 +411,8 @@ export class Lane implements LaneState {
     const events = this.#events;
     const bytesBefore = responses.bytesTaken;
     let n = 0;
+    /** Stream messages among the `n` responses: they end no call. */
+    let messages = 0;
     for (; n < available; n++) {
       if (n > 0 && ((responses.bytesTaken - bytesBefore) | 0) >= DRAIN_BYTES) break;
       // The slice is spent: the rest is drained in a later macrotask (see `#arm`).
@@ -409,10 +432,14 @@ export class Lane implements LaneState {
         status &= ~OUT_OF_BAND_BIT;
       }
       let value: unknown;
+      const answer = isAnswer(status);
+      if (!answer) messages++;
       try {
         value = responses.take(items);
       } catch (err) {
-        status = ResponseStatus.ERROR;
+        // A stream message that cannot be read fails its call, which goes on in the worker until
+        // it is cancelled: the call must not end here.
+        status = answer ? ResponseStatus.ERROR : UNREADABLE_MESSAGE;
         value = err;
       }
       events.answer(this, id, status, value);
@@ -423,8 +450,8 @@ export class Lane implements LaneState {
     if (this.link.workerWantsSpace()) this.link.wakeWorker();
     if (this.link.aborts.flush()) this.link.wakeWorker();
     if (this.#quarantine.length > 0) this.#releaseRead();
-    this.#inFlight -= n;
-    if (this.#inFlight === 0) {
+    this.#inFlight -= n - messages;
+    if (this.#inFlight === 0 && n > messages) {
       this.handle.unref();
       events.idle(this);
     }

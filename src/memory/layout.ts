@@ -143,8 +143,39 @@ export const REGION_BYTES = STARTS_BYTES + SLOT_COUNT * START_ENTRY_I32 * I32_BY
 export const OUT_OF_BAND_BIT = 0x40000000;
 /** Set in `SLOT_META_U32` of a request whose call has a timeout: the worker stamps its start. */
 export const TIMED_BIT = 0x20000000;
+/**
+ * Set in `SLOT_META_U32` of a request that is not a call but a stream message about the running
+ * call with the slot's id; the bits below it hold its `StreamControl` kind. Stream messages are
+ * never withdrawn, salvaged or answered: they concern a call the worker has already taken.
+ */
+export const CONTROL_BIT = 0x10000000;
 /** The task index in `SLOT_META_U32` of a request, below the flag bits. */
-export const TASK_MASK = TIMED_BIT - 1;
+export const TASK_MASK = CONTROL_BIT - 1;
+
+/**
+ * Kinds of stream messages from the host (requests with `CONTROL_BIT`), and what their value is.
+ *
+ * ```
+ * output:  worker --YIELD--> host --CREDIT--> worker        (window: items yielded - consumed)
+ * input:   host --INPUT_ITEM--> worker --INPUT_CREDIT--> host
+ *          host --INPUT_END | INPUT_ERROR--> worker;  worker --INPUT_CLOSED--> host
+ * ```
+ */
+export const StreamControl = {
+  /** The caller has consumed this many items of the call's output so far (a running count). */
+  CREDIT: 1,
+  /** The next item of the call's input stream. */
+  INPUT_ITEM: 2,
+  /** The input stream ended. The value is undefined. */
+  INPUT_END: 3,
+  /** The input stream failed. The value is the error. */
+  INPUT_ERROR: 4,
+} as const;
+
+/** Items and bytes a stream's producer may run ahead of its consumer, by default. */
+export const DEFAULT_WINDOW_ITEMS = 256;
+/** Bytes of encoded items a stream's producer may run ahead of its consumer, by default. */
+export const DEFAULT_WINDOW_BYTES = 1024 * 1024;
 
 /** Response status codes, in `SLOT_META_U32` of a response. */
 export const ResponseStatus = {
@@ -156,7 +187,20 @@ export const ResponseStatus = {
   SKIPPED: 2,
   /** The host withdrew the call (`FENCE_I32`) before it started; it never ran here. */
   WITHDRAWN: 3,
+  /** Not an answer: an item the call's generator yielded. The call goes on. */
+  YIELD: 4,
+  /** Not an answer: a value the task passed to `ctx.progress`. The call goes on. */
+  PROGRESS: 5,
+  /** Not an answer: the task has consumed this many items of its input so far. */
+  INPUT_CREDIT: 6,
+  /** Not an answer: the task stopped reading its input; send no more. The value is undefined. */
+  INPUT_CLOSED: 7,
 } as const;
+
+/** True for a status that ends its call (an answer); false for the stream messages. */
+export function isAnswer(status: number): boolean {
+  return status >= 0 && status < ResponseStatus.YIELD;
+}
 
 /** Payload allocations are aligned to this many bytes, so any typed array can view them. */
 export const PAYLOAD_ALIGN_BYTES = 8;

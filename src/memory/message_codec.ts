@@ -21,6 +21,7 @@ import type { ByteReader } from "./byte_reader.ts";
 import type { ByteWriter } from "./byte_writer.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
 import { clearItems, copiesOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
+import { decodeStreamHead, encodeStreamHead, type StreamWindows } from "./stream_head.ts";
 import { Tag } from "./tags.ts";
 
 const encoder = new TextEncoder();
@@ -210,7 +211,7 @@ export function writeDirect(
 
 /**
  * Encodes `value` at the start of `w` through the value codec, collecting its out-of-band items
- * in `oob` afresh.
+ * in `oob` afresh; with `head`, as the argument of a stream request (see `stream_head.ts`).
  * @throws {TypeError} When the value cannot cross.
  * @throws {RangeError} When it needs more than `max` bytes (out-of-band copies and strings count).
  */
@@ -220,10 +221,12 @@ export function encodeMessage(
   root: string,
   oob: OutOfBand | undefined,
   max: number,
+  head?: StreamWindows,
 ): void {
   w.reset();
   if (oob !== undefined) clearItems(oob);
-  encodeValue(w, value, root, oob);
+  if (head === undefined) encodeValue(w, value, root, oob);
+  else encodeStreamHead(w, head, value, root, oob);
   const bytes = w.length + (oob?.copied ?? 0);
   if (bytes > max) {
     if (oob !== undefined) clearItems(oob);
@@ -263,6 +266,10 @@ export function readMessage(
       for (let i = 0; i < n; i++) out[i] = bytes[from + i];
       return out;
     }
+  }
+  if (tag === Tag.STREAM_HEAD) {
+    r.reset(bytes, view, at + 1);
+    return decodeStreamHead(r, items);
   }
   r.reset(bytes, view, at);
   return decodeValue(r, items);

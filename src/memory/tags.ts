@@ -99,6 +99,20 @@ export const Tag = {
   SPARSE_ARRAY: 26,
   /** u8 has-stack, string name, string message, [string stack]: a DOMException. One id. */
   DOM_EXCEPTION: 27,
+  /**
+   * Only at the start of a message: u32 window items, u32 window bytes, u32 input window items,
+   * u8 `StreamFlag` bits, then the call's argument (a value): the request of a stream call (see
+   * `stream_head.ts`).
+   */
+  STREAM_HEAD: 31,
+} as const;
+
+/** Bits of the flags byte of `Tag.STREAM_HEAD`. */
+export const StreamFlag = {
+  /** The host feeds the call an input stream (`ctx.input`). */
+  INPUT: 1,
+  /** The argument is the input stream itself (the value after the head is undefined). */
+  ARG_IS_INPUT: 2,
 } as const;
 
 /** The kinds of `Tag.VIEW`. */

@@ -67,6 +67,8 @@ export class Outbox {
   #published = 0;
   /** Payload and out-of-band bytes written since the last publish. */
   #unpublishedBytes = 0;
+  /** Encoded bytes of the last message written (inline or in the payload). */
+  lastBytes = 0;
 
   /**
    * @param region The link's control region.
@@ -293,6 +295,7 @@ export class Outbox {
     u32[h + SLOT_META_U32] = meta;
     u32[h + SLOT_LENGTH_U32] = length;
     u32[h + SLOT_OFFSET_U32] = offset;
+    this.lastBytes = length;
     if (offset !== INLINE_OFFSET) this.#unpublishedBytes += length;
     this.#write = (this.#write + 1) | 0;
   }

@@ -21,12 +21,15 @@
  */
 
 import {
+  CONTROL_BIT,
   OUT_OF_BAND_BIT,
   ResponseStatus,
+  StreamControl,
   TASK_MASK,
   TIMED_BIT,
   WorkerState,
 } from "../memory/layout.ts";
+import { StreamHead } from "../memory/stream_head.ts";
 import {
   type OutOfBand,
   outOfBand,
@@ -39,6 +42,7 @@ import { TransferResult } from "./transfer_result.ts";
 import { CallAborts } from "./call_aborts.ts";
 import { CallContext } from "./task_context.ts";
 import { type DataEnd, ItemsChannel } from "../transport/items_channel.ts";
+import { StreamRunner } from "./stream_runner.ts";
 
 /** Idle tuning of a worker. */
 export interface WorkerLoopOptions {
@@ -58,6 +62,13 @@ export interface WorkerLoopOptions {
 
 /** Calls served between two heap reports of a worker that does not go idle. */
 const MEASURE_EVERY_CALLS = 256;
+/** How each response's value is named in errors. */
+const ROOTS: Record<number, string> = {
+  [ResponseStatus.OK]: "result",
+  [ResponseStatus.ERROR]: "error",
+  [ResponseStatus.YIELD]: "item",
+  [ResponseStatus.PROGRESS]: "progress",
+};
 
 interface Backlog {
   id: number;
@@ -92,6 +103,15 @@ export class WorkerLoop {
   /** Reused for every answer: the out-of-band items its encoding collects. */
   readonly #oob: OutOfBand;
   readonly #aborts: CallAborts;
+  /** Generator tasks and calls with an input stream (see `stream_runner.ts`). */
+  readonly #streams: StreamRunner;
+  readonly #progress = (id: number, value: unknown) => {
+    // An id is reused once its call has ended: a late report must not reach another call.
+    if (this.#aborts.current !== id && !this.#aborts.running.has(id)) {
+      throw new Error(`Cannot report progress: the call has ended, received ${typeof value}`);
+    }
+    this.#respond(id, ResponseStatus.PROGRESS, value);
+  };
   readonly #run = () => this.run();
   readonly #flush = () => {
     this.#flushScheduled = false;
@@ -118,6 +138,10 @@ export class WorkerLoop {
     this.#oob = outOfBand(options.outOfBand);
     this.#items = new ItemsChannel(options.data);
     this.#onStop = onStop;
+    this.#streams = new StreamRunner({
+      message: (id, status, value) => this.#respond(id, status, value),
+      settled: (id, status, value) => this.#settled(id, status, value),
+    }, this.#aborts, this.#progress);
   }
 
   /** Serves until idle, then parks; re-entered by the wake-up. */
@@ -265,6 +289,11 @@ export class WorkerLoop {
         }
       }
       const meta = requests.meta;
+      if ((meta & CONTROL_BIT) !== 0) {
+        this.#control(id, meta & TASK_MASK, items);
+        served++;
+        continue;
+      }
       const task = this.#tasks[meta & TASK_MASK];
       let arg: unknown;
       try {
@@ -314,10 +343,16 @@ export class WorkerLoop {
     }
     let result: unknown;
     const f = task.f as (arg: unknown, ctx?: CallContext) => unknown;
+    if (arg instanceof StreamHead) {
+      this.#asyncPending++;
+      this.#aborts.running.add(id);
+      this.#streams.start(id, f, arg);
+      return;
+    }
     this.#aborts.current = id;
     try {
       // A context costs an allocation: only functions that declare a second parameter get one.
-      result = f.length >= 2 ? f(arg, new CallContext(id, this.#aborts)) : f(arg);
+      result = f.length >= 2 ? f(arg, new CallContext(id, this.#aborts, this.#progress)) : f(arg);
     } catch (err) {
       this.#aborts.current = -1;
       this.#aborts.ended(id);
@@ -352,10 +387,33 @@ export class WorkerLoop {
     }
   }
 
-  /** Writes one response, or keeps it in the backlog until the host frees space. */
-  #respond(id: number, status: number, value: unknown): void {
+  /**
+   * A stream message from the host (`CONTROL_BIT`), about a call already running here: never
+   * withdrawn or answered, so it is handled before the withdrawal check.
+   */
+  #control(id: number, kind: number, items: unknown[] | undefined): void {
+    const requests = this.#link.requests;
+    let value: unknown;
+    try {
+      value = requests.take(items);
+    } catch (err) {
+      // An input item that cannot be read fails the input, as a failing source would.
+      value = err;
+      kind = StreamControl.INPUT_ERROR;
+    }
+    requests.consume();
+    this.#streams.control(id, kind, value);
+  }
+
+  /**
+   * Writes one response, or keeps it in the backlog until the host frees space.
+   * @returns The bytes of its encoded value.
+   * @throws {TypeError | RangeError} For a stream message whose value cannot cross (an answer's
+   *   failure is answered instead).
+   */
+  #respond(id: number, status: number, value: unknown): number {
     const responses = this.#link.responses;
-    const root = status === ResponseStatus.OK ? "result" : "error";
+    const root = ROOTS[status] ?? "value";
     const oob = this.#oob;
     oob.transfer = undefined;
     if (value instanceof TransferResult) {
@@ -366,23 +424,27 @@ export class WorkerLoop {
       if (this.#backlog.length > 0) {
         const bytes = responses.encode(value, root, oob);
         this.#keep(id, this.#sendItems(id, status), bytes);
+        return bytes.length;
       } else if (responses.put(id, status, value, root, oob)) {
         this.#sendItems(id, status);
         // Publish each answer at once: a host that is checking sees it now, a waiting host is
         // rung for it (once per wait, see `answered`), and an answer written just before the
         // worker dies is not lost.
         this.#link.answered();
+        return responses.lastBytes;
       } else {
         const bytes = responses.snapshot();
         this.#keep(id, this.#sendItems(id, status), bytes);
+        return bytes.length;
       }
     } catch (err) {
+      if (status !== ResponseStatus.OK && status !== ResponseStatus.ERROR) throw err;
       // The value cannot cross (or is too large). A result fails its call with that error; an
       // error that cannot cross is replaced by a plain Error with its message, which always can.
       const next = status === ResponseStatus.OK
         ? err
         : new Error(String((value as Error)?.message ?? value));
-      this.#respond(id, ResponseStatus.ERROR, next);
+      return this.#respond(id, ResponseStatus.ERROR, next);
     }
   }
 

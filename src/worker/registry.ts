@@ -105,6 +105,15 @@ export function taskFingerprint(f: (arg: never) => unknown, ordinal: number): nu
   return hash >>> 0;
 }
 
+/**
+ * True for a generator function (`function*` or `async function*`): its calls stream what it
+ * yields. Both threads decide from the same function.
+ */
+export function isGeneratorFunction(f: unknown): boolean {
+  const tag = Object.prototype.toString.call(f);
+  return tag === "[object AsyncGeneratorFunction]" || tag === "[object GeneratorFunction]";
+}
+
 function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, "0")}`;
 }

@@ -1,7 +1,9 @@
 /**
  * The context a task receives as its second argument: `ctx.signal`, a standard `AbortSignal`
  * that aborts when the host gives up on the call (abort or timeout), and `ctx.aborted()`, the
- * same answer read straight from shared memory, for synchronous loops that never yield.
+ * same answer read straight from shared memory, for synchronous loops that never yield;
+ * `ctx.input`, the call's input stream, and `ctx.progress(value)`, which reports to the caller's
+ * `onProgress` without ending the call.
  *
  * @module
  */
@@ -14,23 +16,63 @@ export interface AbortSource {
   signalFor(id: number): AbortSignal;
 }
 
+/** Sends a progress value of call `id` to the host. */
+export type ProgressSink = (id: number, value: unknown) => void;
+
 /** The second argument of a task function. */
 export interface TaskContext {
   /** Aborts when the caller aborts the call or its timeout expires. */
   readonly signal: AbortSignal;
   /** True once the call was aborted or timed out; cheap enough to call in a tight loop. */
   aborted(): boolean;
+  /**
+   * The call's input stream: the values of the `AsyncIterable` or `ReadableStream` the caller
+   * passed as the argument, or those it `send`s on a channel (`pool.open`), pulled only as fast
+   * as the task reads them. Empty for a call without one. Breaking out of it tells the caller
+   * to send no more.
+   */
+  readonly input: AsyncIterable<unknown>;
+  /**
+   * Sends `value` to the caller's `onProgress` callback; the call goes on.
+   * @throws {TypeError} When the value cannot cross.
+   * @throws {Error} When the call has already ended.
+   */
+  progress(value: unknown): void;
 }
+
+/** The input of a call that has none: it ends at once. */
+const NO_INPUT: AsyncIterable<unknown> = {
+  [Symbol.asyncIterator]: () => ({
+    next: () => Promise.resolve({ value: undefined, done: true }),
+  }),
+};
 
 /** A task context bound to one call. */
 export class CallContext implements TaskContext {
   readonly #id: number;
   readonly #source: AbortSource;
+  readonly #progress: ProgressSink;
+  readonly #input: AsyncIterable<unknown>;
   #signal: AbortSignal | undefined;
 
-  constructor(id: number, source: AbortSource) {
+  constructor(
+    id: number,
+    source: AbortSource,
+    progress: ProgressSink,
+    input: AsyncIterable<unknown> = NO_INPUT,
+  ) {
     this.#id = id;
     this.#source = source;
+    this.#progress = progress;
+    this.#input = input;
+  }
+
+  get input(): AsyncIterable<unknown> {
+    return this.#input;
+  }
+
+  progress(value: unknown): void {
+    this.#progress(this.#id, value);
   }
 
   get signal(): AbortSignal {

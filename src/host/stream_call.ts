@@ -1,0 +1,196 @@
+/**
+ * The caller's side of a generator task's output: what `pool.call.<name>(arg)` returns for such a
+ * task. It is an async iterator of the values the generator yields, and a thenable of its return
+ * value.
+ *
+ * Backpressure (the other half is in `src/worker/stream_runner.ts`): the worker yields at most a
+ * window of items beyond the count this side reports as consumed. Items wait here until the
+ * caller takes them; the consumed count goes back each time half a window more was taken, and
+ * also whenever the caller asks for an item while none waits (so a window that is full on bytes
+ * rather than items still moves). At most a window of items is ever held here.
+ *
+ * The call's promise settles once, as any call's: with the return value, the generator's error,
+ * `WorkerCrashedError`, a timeout or an abort. Items that came before it are read first; then
+ * `next()` rejects with the error (once) or ends. Awaiting the object without reading it discards
+ * the items (each is consumed as it comes), so the generator runs to its end.
+ *
+ * @module
+ */
+
+/** What a stream asks of its call. */
+export interface StreamCallControls {
+  /** Reports that the caller has consumed `consumed` items so far. */
+  credit(consumed: number): void;
+  /** The caller stopped reading: the call resolves with undefined and the generator returns. */
+  cancel(): void;
+}
+
+type Waiter<Y> = {
+  resolve: (r: IteratorResult<Y, unknown>) => void;
+  reject: (e: unknown) => void;
+};
+
+/** The output of one generator call, read by the caller. */
+export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R> {
+  readonly #result: Promise<R>;
+  readonly #controls: StreamCallControls;
+  /** Items consumed between two credits. */
+  readonly #step: number;
+  #items: Y[] = [];
+  #head = 0;
+  #consumed = 0;
+  #credited = 0;
+  #waiter: Waiter<Y> | undefined;
+  /** Set once the call's promise settled: `#ok` and `#outcome` say how. */
+  #settled = false;
+  #ok = false;
+  #outcome: unknown;
+  /** Set once the caller has read past the end (or the error): later reads end at once. */
+  #finished = false;
+  /** Set once the caller awaited the object without reading: items are dropped as they come. */
+  #discarding = false;
+  #reading = false;
+  /** Resolves once the call has ended in the worker (see `ended`). */
+  readonly #ended: Promise<void>;
+  #markEnded: () => void = () => {};
+  #readable: ReadableStream<Y> | undefined;
+
+  /**
+   * @param result The call's promise.
+   * @param window Items the worker may run ahead of the caller.
+   * @param controls How the stream reaches its call.
+   */
+  constructor(result: Promise<unknown>, window: number, controls: StreamCallControls) {
+    this.#result = result as Promise<R>;
+    this.#controls = controls;
+    this.#step = Math.max(1, Math.ceil(window / 2));
+    this.#ended = new Promise((resolve) => (this.#markEnded = resolve));
+    result.then(
+      (value) => this.#settle(true, value),
+      (err) => this.#settle(false, err),
+    );
+  }
+
+  /** A value the generator yielded. */
+  item(value: Y): void {
+    if (this.#discarding || this.#finished) {
+      this.#took();
+      return;
+    }
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      this.#took();
+      waiter.resolve({ value, done: false });
+      return;
+    }
+    this.#items.push(value);
+  }
+
+  /** The call has ended in the worker (or never reached one): `return()` may resolve. */
+  ended(): void {
+    this.#markEnded();
+  }
+
+  next(): Promise<IteratorResult<Y, R>> {
+    this.#reading = true;
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head];
+      this.#items[this.#head++] = undefined as Y;
+      if (this.#head === this.#items.length) {
+        this.#items.length = 0;
+        this.#head = 0;
+      }
+      this.#took();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.#settled) return this.#end();
+    if (this.#waiter !== undefined) {
+      return Promise.reject(
+        new TypeError(
+          "Cannot read stream: another read is pending, received a second next() before the first settled",
+        ),
+      );
+    }
+    // Nothing waits here: whatever the worker had yielded has been consumed, so tell it now, even
+    // short of half a window (its window may be full on bytes).
+    if (this.#consumed !== this.#credited) this.#credit();
+    return new Promise<IteratorResult<Y, unknown>>((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    }) as Promise<IteratorResult<Y, R>>;
+  }
+
+  /**
+   * Stops reading: the generator in the worker is returned (its `finally` blocks run) and the
+   * call resolves with undefined. Resolves once the worker has ended the call.
+   */
+  return(): Promise<IteratorResult<Y, R>> {
+    this.#reading = true;
+    this.#finished = true;
+    this.#items = [];
+    this.#head = 0;
+    if (!this.#settled) this.#controls.cancel();
+    return this.#ended.then(() => ({ value: undefined as R, done: true }));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  then<A = R, B = never>(
+    onfulfilled?: ((value: R) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    if (!this.#reading && !this.#discarding) {
+      // Awaited without being read: the values are not wanted; let the generator run on.
+      this.#discarding = true;
+      for (let i = this.#head; i < this.#items.length; i++) this.#took();
+      this.#items = [];
+      this.#head = 0;
+      if (this.#consumed !== this.#credited) this.#credit();
+    }
+    return this.#result.then(onfulfilled, onrejected);
+  }
+
+  /** The same values as a web `ReadableStream` (cancelling it returns the generator). */
+  get readable(): ReadableStream<Y> {
+    return this.#readable ??= new ReadableStream<Y>({
+      pull: async (controller) => {
+        const r = await this.next();
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      cancel: async () => {
+        await this.return();
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  #took(): void {
+    this.#consumed++;
+    if (this.#consumed - this.#credited >= this.#step) this.#credit();
+  }
+
+  #credit(): void {
+    this.#credited = this.#consumed;
+    if (!this.#settled) this.#controls.credit(this.#consumed);
+  }
+
+  #settle(ok: boolean, value: unknown): void {
+    this.#settled = true;
+    this.#ok = ok;
+    this.#outcome = value;
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    this.#waiter = undefined;
+    this.#end().then(waiter.resolve, waiter.reject);
+  }
+
+  /** The read after the last item: the return value, or the error once. */
+  #end(): Promise<IteratorResult<Y, R>> {
+    if (this.#finished) return Promise.resolve({ value: undefined as R, done: true });
+    this.#finished = true;
+    if (this.#ok) return Promise.resolve({ value: this.#outcome as R, done: true });
+    return Promise.reject(this.#outcome);
+  }
+}
