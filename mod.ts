@@ -40,6 +40,7 @@ export type {
   CallOptions,
   CallResult,
   Channel,
+  ChannelOf,
   CloseOptions,
   ElasticThreadsOptions,
   InlinerOptions,

@@ -213,17 +213,25 @@ export interface Channel<I, Y, R> extends StreamCall<Y, R> {
   readonly writable: WritableStream<I>;
 }
 
-/** What a task's result type `R` makes a call return: a stream for a generator task. */
-export type CallResult<R> = R extends AsyncGenerator<infer Y, infer Ret, infer _N> ? StreamCall<Y, Ret>
-  : R extends Generator<infer Y, infer Ret, infer _N> ? StreamCall<Y, Ret>
+/**
+ * What a task's result type `R` makes a call return: a stream for a generator task, else a
+ * promise (also for `any` and `never`, which are not generators).
+ */
+export type CallResult<R> = 0 extends 1 & R ? Promise<R>
+  : [R] extends [never] ? Promise<R>
+  : [R] extends [AsyncGenerator<infer Y, infer Ret, infer _N>] ? StreamCall<Y, Ret>
+  : [R] extends [Generator<infer Y, infer Ret, infer _N>] ? StreamCall<Y, Ret>
   : Promise<R>;
 
 /** A function that calls a task on a worker: a promise, or a stream for a generator task. */
 export type AnyTaskCall<A, R> = (...args: CallArgs<A>) => CallResult<R>;
 
-/** A function that opens a channel to a call of a task. */
-export type TaskOpen<A, R> = (
-  ...args: CallArgs<A>
-) => R extends AsyncGenerator<infer Y, infer Ret, infer _N> ? Channel<unknown, Y, Ret>
-  : R extends Generator<infer Y, infer Ret, infer _N> ? Channel<unknown, Y, Ret>
+/** The channel a task's result type `R` makes `open` return. */
+export type ChannelOf<R> = 0 extends 1 & R ? Channel<unknown, unknown, R>
+  : [R] extends [never] ? Channel<unknown, never, R>
+  : [R] extends [AsyncGenerator<infer Y, infer Ret, infer _N>] ? Channel<unknown, Y, Ret>
+  : [R] extends [Generator<infer Y, infer Ret, infer _N>] ? Channel<unknown, Y, Ret>
   : Channel<unknown, never, R>;
+
+/** A function that opens a channel to a call of a task. */
+export type TaskOpen<A, R> = (...args: CallArgs<A>) => ChannelOf<R>;

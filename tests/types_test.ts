@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createPool, type Pool, type Task, task } from "../mod.ts";
+import { type Channel, createPool, type Pool, type StreamCall, type Task, task } from "../mod.ts";
 
 const add = task({ f: ([a, b]: [number, number]) => a + b });
 // deno-lint-ignore require-await -- an async task with nothing to await, as users write them
@@ -48,12 +48,57 @@ function optionTypes() {
   createPool({ worker: { spinMicrosecond: 5 } });
 }
 
+const lines = task({
+  f: async function* (n: number) {
+    yield `${n}`;
+    return n > 0;
+  },
+});
+const digits = task({
+  f: function* (s: string) {
+    yield* [...s].map(Number);
+    return s.length;
+  },
+});
+const total = task({
+  f: async (input: AsyncIterable<number>) => {
+    let t = 0;
+    for await (const x of input) t += x;
+    return t;
+  },
+});
+
+function streamTypes(
+  pool: Pool<{ lines: typeof lines; digits: typeof digits; total: typeof total }>,
+) {
+  const stream: StreamCall<string, boolean> = pool.call.lines(3);
+  const sync: StreamCall<number, number> = pool.call.digits("123");
+  const sum: Promise<number> = pool.call.total(new ReadableStream<number>());
+  const fromIterable: Promise<number> = pool.call.total((async function* () {
+    yield 1;
+  })());
+  const channel: Channel<unknown, string, boolean> = pool.open.lines(1, {
+    highWaterMark: { items: 4, bytes: 1024 },
+    onProgress: (v: unknown) => void v,
+  });
+  // @ts-expect-error: a generator call yields strings, not numbers
+  const wrongItems: StreamCall<number, boolean> = pool.call.lines(3);
+  // @ts-expect-error: a generator call is not a Promise of its items
+  const notPromise: Promise<string> = pool.call.lines(3);
+  // @ts-expect-error: a stream of strings for a task that reads numbers
+  pool.call.total(new ReadableStream<string>());
+  // @ts-expect-error: highWaterMark takes items and bytes
+  pool.call.lines(1, { highWaterMark: { item: 3 } });
+  return [stream, sync, sum, fromIterable, channel, wrongItems, notPromise];
+}
+
 describe("task types", () => {
   it("infers argument and result types from f", () => {
     const single = optional.createPool;
     assert.equal(typeof single, "function");
     assert.equal(typeof typeOnly, "function");
     assert.equal(typeof optionTypes, "function");
+    assert.equal(typeof streamTypes, "function");
     assert.equal(typeof createPool, "function");
   });
 });

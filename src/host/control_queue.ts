@@ -51,7 +51,11 @@ export class ControlQueue {
       held = [];
       this.#held.set(lane, held);
       lane.wantSpace(true);
-      held.push({ id, meta: items !== undefined ? meta | OUT_OF_BAND_BIT : meta, bytes: lane.snapshot() });
+      held.push({
+        id,
+        meta: items !== undefined ? meta | OUT_OF_BAND_BIT : meta,
+        bytes: lane.snapshot(),
+      });
       return;
     }
     const bytes = lane.link.requests.encode(value, "item", oob);

@@ -23,7 +23,13 @@
  * @module
  */
 
-import { CONTROL_BIT, isAnswer, OUT_OF_BAND_BIT, ResponseStatus, WorkerState } from "../memory/layout.ts";
+import {
+  CONTROL_BIT,
+  isAnswer,
+  OUT_OF_BAND_BIT,
+  ResponseStatus,
+  WorkerState,
+} from "../memory/layout.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
 import type { LaneState } from "./balancer.ts";

@@ -66,7 +66,11 @@ function send(
   return result;
 }
 
-function outputOf(result: Promise<unknown>, sink: CallSink, items: number): CallStream<unknown, unknown> {
+function outputOf(
+  result: Promise<unknown>,
+  sink: CallSink,
+  items: number,
+): CallStream<unknown, unknown> {
   const output = new CallStream<unknown, unknown>(result, items, {
     credit: (consumed) => sink.control(StreamControl.CREDIT, consumed),
     cancel: () => sink.giveUp(true, undefined),

@@ -3,7 +3,8 @@
  * as an async iterable by one reader.
  *
  * Backpressure: the host sends at most `window` items beyond what this queue has reported as
- * consumed (`INPUT_CREDIT`). The queue reports its consumed count at the start (so the host sends
+ * consumed (`INPUT_CREDIT`). An item counts as consumed once the task asks for the next one (so
+ * the item it is working on still counts against the window). The queue reports its consumed count at the start (so the host sends
  * only to a worker that runs the call: nothing is sent ahead to a call that may yet be withdrawn)
  * and again each time half a window more has been consumed; so at most `window` items ever wait
  * here, however slowly the task reads. A reader that stops early (`break`, `return()`) reports
@@ -31,7 +32,11 @@ export class InputQueue implements AsyncIterableIterator<unknown> {
   #head = 0;
   #consumed = 0;
   #credited = 0;
-  #waiter: { resolve: (r: IteratorResult<unknown>) => void; reject: (e: unknown) => void } | undefined;
+  /** Set while the task holds an item it has not yet asked past. */
+  #holding = false;
+  #waiter:
+    | { resolve: (r: IteratorResult<unknown>) => void; reject: (e: unknown) => void }
+    | undefined;
   #ended = false;
   #failed = false;
   #error: unknown;
@@ -54,7 +59,7 @@ export class InputQueue implements AsyncIterableIterator<unknown> {
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
-      this.#took();
+      this.#holding = true;
       waiter.resolve({ value, done: false });
       return;
     }
@@ -86,6 +91,10 @@ export class InputQueue implements AsyncIterableIterator<unknown> {
   }
 
   next(): Promise<IteratorResult<unknown>> {
+    if (this.#holding) {
+      this.#holding = false;
+      this.#took();
+    }
     if (this.#head < this.#items.length) {
       const value = this.#items[this.#head];
       this.#items[this.#head++] = undefined;
@@ -93,7 +102,7 @@ export class InputQueue implements AsyncIterableIterator<unknown> {
         this.#items.length = 0;
         this.#head = 0;
       }
-      this.#took();
+      this.#holding = true;
       return Promise.resolve({ value, done: false });
     }
     if (this.#failed && !this.#closed) return Promise.reject(this.#error);

@@ -138,10 +138,14 @@ export class WorkerLoop {
     this.#oob = outOfBand(options.outOfBand);
     this.#items = new ItemsChannel(options.data);
     this.#onStop = onStop;
-    this.#streams = new StreamRunner({
-      message: (id, status, value) => this.#respond(id, status, value),
-      settled: (id, status, value) => this.#settled(id, status, value),
-    }, this.#aborts, this.#progress);
+    this.#streams = new StreamRunner(
+      {
+        message: (id, status, value) => this.#respond(id, status, value),
+        settled: (id, status, value) => this.#settled(id, status, value),
+      },
+      this.#aborts,
+      this.#progress,
+    );
   }
 
   /** Serves until idle, then parks; re-entered by the wake-up. */

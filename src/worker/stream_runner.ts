@@ -43,7 +43,9 @@ export interface StreamHost {
   settled(id: number, status: number, value: unknown): void;
 }
 
-type AnyGenerator = Generator<unknown, unknown, undefined> | AsyncGenerator<unknown, unknown, undefined>;
+type AnyGenerator =
+  | Generator<unknown, unknown, undefined>
+  | AsyncGenerator<unknown, unknown, undefined>;
 
 /** One running stream call. */
 class OpenStream {
