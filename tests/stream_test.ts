@@ -142,6 +142,16 @@ describe("a generator task", () => {
     assert.deepEqual(await collect(pool.call.count(3)), [0, 1, 2]);
   });
 
+  it("lets other calls run on its worker while it is open", async () => {
+    // One worker: the stream holds its place there, stalled at its window, unread.
+    const call = pool.call.guardedSync(undefined, { highWaterMark: { items: 4 } });
+    assert.deepEqual(await call.next(), { value: 0, done: false });
+    assert.equal(typeof await pool.call.finallyCount(), "number");
+    assert.deepEqual(await collect(pool.call.count(2)), [0, 1]);
+    assert.deepEqual(await call.next(), { value: 1, done: false });
+    await call.return();
+  });
+
   it("runs the finally when the caller's signal aborts", async () => {
     const before = await pool.call.finallyCount();
     const controller = new AbortController();
