@@ -61,9 +61,7 @@ function fromPort(
             queue.splice(0, head);
             head = 0;
           }
-          return value === "end"
-            ? { value, done: true }
-            : { value, done: false };
+          return value === "end" ? { value, done: true } : { value, done: false };
         },
       };
     },
@@ -134,8 +132,7 @@ async function main(): Promise<void> {
     new URL("./fixtures/stream_worker.ts", import.meta.url),
   );
   const producers: Record<string, Producer> = {
-    weft: (n, bytes) =>
-      bytes === 0 ? pool.call.numbers(n) : pool.call.chunks([n, bytes]),
+    weft: (n, bytes) => bytes === 0 ? pool.call.numbers(n) : pool.call.chunks([n, bytes]),
     MessagePort: (n, bytes) => fromPort(thread, n, bytes),
     ReadableStream: (n, bytes) => fromStream(thread, n, bytes),
   };
@@ -163,22 +160,20 @@ async function main(): Promise<void> {
     : `node ${process.version}`;
   console.log(`streams on ${runtime}: medians of ${ROUNDS} rounds (min-max)`);
   const show = (values: number[], digits: number) =>
-    `${median(values).toFixed(digits)} (${
-      Math.min(...values).toFixed(digits)
-    }-${Math.max(...values).toFixed(digits)})`;
+    `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}-${
+      Math.max(...values).toFixed(digits)
+    })`;
   for (const name of Object.keys(producers)) {
     console.log(
-      `  ${name.padEnd(15)} small items: ${
-        show(small[name].map((v) => v / 1e6), 2)
-      } M items/s` +
+      `  ${name.padEnd(15)} small items: ${show(small[name].map((v) => v / 1e6), 2)} M items/s` +
         `   64 KiB chunks: ${show(large[name].map((v) => v / 1000), 2)} GB/s`,
     );
   }
   for (const name of ["MessagePort", "ReadableStream"]) {
     console.log(
-      `  weft / ${name}: small ${
-        (median(small.weft) / median(small[name])).toFixed(1)
-      }x, 64 KiB ${(median(large.weft) / median(large[name])).toFixed(2)}x`,
+      `  weft / ${name}: small ${(median(small.weft) / median(small[name])).toFixed(1)}x, 64 KiB ${
+        (median(large.weft) / median(large[name])).toFixed(2)
+      }x`,
     );
   }
   // Memory: a fast producer, a slow reader. The baselines have no backpressure, so everything
