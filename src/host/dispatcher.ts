@@ -195,7 +195,9 @@ export class Dispatcher implements LaneEvents {
     ) {
       return Promise.resolve(arg).then((value) => this.call(task, value, options, sink, head));
     }
-    if (sink !== undefined && this.#workers.lanes.length === 0 && this.#config.elastic === undefined) {
+    if (
+      sink !== undefined && this.#workers.lanes.length === 0 && this.#config.elastic === undefined
+    ) {
       return Promise.reject(
         new RangeError(
           "Cannot call task: streams, input streams, channels and progress need a worker thread, received a pool with threads: 0",

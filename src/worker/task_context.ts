@@ -47,6 +47,9 @@ const NO_INPUT: AsyncIterable<unknown> = {
   }),
 };
 
+/** Drops a progress report: nobody listens for it. */
+const IGNORE_PROGRESS: ProgressSink = () => {};
+
 /** A task context bound to one call. */
 export class CallContext implements TaskContext {
   readonly #id: number;
@@ -55,10 +58,14 @@ export class CallContext implements TaskContext {
   readonly #input: AsyncIterable<unknown>;
   #signal: AbortSignal | undefined;
 
+  /**
+   * @param progress Where `ctx.progress` goes; by default nowhere (a call made without
+   *   `onProgress`, such as one the host runs itself).
+   */
   constructor(
     id: number,
     source: AbortSource,
-    progress: ProgressSink,
+    progress: ProgressSink = IGNORE_PROGRESS,
     input: AsyncIterable<unknown> = NO_INPUT,
   ) {
     this.#id = id;
