@@ -7,7 +7,8 @@
  * - ReadableStream: the same worker's messages read through a web `ReadableStream`.
  *
  * For small items (the numbers 0 .. n-1) it reports items/s, for 64 KiB chunks GB/s; then the
- * peak memory (RSS) while a slow reader takes 64 KiB chunks from a fast producer. Medians of
+ * peak memory (RSS growth, measured first, before the rate rounds have grown the heap) while a slow
+ * reader takes 64 KiB chunks from a fast producer. Medians of
  * `ROUNDS` rounds. Run alone, on any runtime:
  *
  * ```sh
@@ -136,10 +137,23 @@ async function main(): Promise<void> {
     MessagePort: (n, bytes) => fromPort(thread, n, bytes),
     ReadableStream: (n, bytes) => fromStream(thread, n, bytes),
   };
+  const memory: string[] = [];
   // Warm-up: every path compiled, the worker and the pool's thread started.
   for (const produce of Object.values(producers)) {
     await drain(produce(5000, 0), 5000);
     await drain(produce(50, CHUNK_BYTES), 50);
+  }
+  // Memory: a fast producer, a slow reader. The baselines have no backpressure, so everything
+  // produced waits in the reader's thread.
+  for (const name of ["weft", "MessagePort"]) {
+    const peak = await slowReaderPeak(
+      producers[name](SLOW_CHUNKS, CHUNK_BYTES),
+    );
+    memory.push(
+      `  slow reader, ${SLOW_CHUNKS} x 64 KiB from a fast producer: ${name} peak RSS +${
+        peak.toFixed(0)
+      } MiB`,
+    );
   }
   const small: Record<string, number[]> = {};
   const large: Record<string, number[]> = {};
@@ -166,26 +180,15 @@ async function main(): Promise<void> {
   for (const name of Object.keys(producers)) {
     console.log(
       `  ${name.padEnd(15)} small items: ${show(small[name].map((v) => v / 1e6), 2)} M items/s` +
-        `   64 KiB chunks: ${show(large[name].map((v) => v / 1000), 2)} GB/s`,
+        `   64 KiB chunks: ${show(large[name], 2)} GB/s`,
     );
   }
+  for (const line of memory) console.log(line);
   for (const name of ["MessagePort", "ReadableStream"]) {
     console.log(
       `  weft / ${name}: small ${(median(small.weft) / median(small[name])).toFixed(1)}x, 64 KiB ${
         (median(large.weft) / median(large[name])).toFixed(2)
       }x`,
-    );
-  }
-  // Memory: a fast producer, a slow reader. The baselines have no backpressure, so everything
-  // produced waits in the reader's thread.
-  for (const name of ["weft", "MessagePort"]) {
-    const peak = await slowReaderPeak(
-      producers[name](SLOW_CHUNKS, CHUNK_BYTES),
-    );
-    console.log(
-      `  slow reader, ${SLOW_CHUNKS} x 64 KiB from a fast producer: ${name} peak RSS +${
-        peak.toFixed(0)
-      } MiB`,
     );
   }
   await thread.terminate();

@@ -237,3 +237,18 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const v of it) out.push(v);
   return out;
 }
+
+describe("a stream on a pool without workers", () => {
+  const pool = createPool({ threads: 0, inliner: {} })(tasks);
+  after(() => pool.shutdown());
+
+  it("is refused: streams need a worker thread", async () => {
+    await assert.rejects(
+      pool.call.count(3).next(),
+      /need a worker thread, received a pool with threads: 0/,
+    );
+    await assert.rejects(pool.call.progressing(1, { onProgress: () => {} }), RangeError);
+    // Plain calls still run on the host.
+    assert.equal(await pool.call.finallyCount(), 0);
+  });
+});
