@@ -22,29 +22,19 @@ const THREADS = 4;
 const ROUNDS = 20;
 
 /** Keys per worker, largest first, and the largest count over the mean. */
-function spread(
-  threadOf: Map<string, number>,
-): { counts: number[]; maxOverMean: number } {
+function spread(threadOf: Map<string, number>): { counts: number[]; maxOverMean: number } {
   const perThread = new Map<number, number>();
-  for (const id of threadOf.values()) {
-    perThread.set(id, (perThread.get(id) ?? 0) + 1);
-  }
+  for (const id of threadOf.values()) perThread.set(id, (perThread.get(id) ?? 0) + 1);
   const counts = [...perThread.values()].sort((a, b) => b - a);
   return { counts, maxOverMean: counts[0] / (KEYS / THREADS) };
 }
 
 async function main(): Promise<void> {
-  const pool = createPool({ threads: THREADS, allowOversubscribe: true })({
-    where: whereTask,
-  });
+  const pool = createPool({ threads: THREADS, allowOversubscribe: true })({ where: whereTask });
   // Every worker ready first: calls go to ready workers before starting ones.
   const ready = new Set<number>();
   while (ready.size < THREADS) {
-    for (
-      const id of await Promise.all(
-        Array.from({ length: 16 }, () => pool.call.where()),
-      )
-    ) {
+    for (const id of await Promise.all(Array.from({ length: 16 }, () => pool.call.where()))) {
       ready.add(id);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -53,26 +43,17 @@ async function main(): Promise<void> {
 
   const burst = new Map<string, number>();
   const burstKeys = keys("burst-");
-  const ids = await Promise.all(
-    burstKeys.map((key) => pool.call.where(undefined, { key })),
-  );
+  const ids = await Promise.all(burstKeys.map((key) => pool.call.where(undefined, { key })));
   burstKeys.forEach((key, k) => burst.set(key, ids[k]));
 
   const oneByOne = new Map<string, number>();
-  for (const key of keys("single-")) {
-    oneByOne.set(key, await pool.call.where(undefined, { key }));
-  }
+  for (const key of keys("single-")) oneByOne.set(key, await pool.call.where(undefined, { key }));
 
   // Every later call of a key must land where its first did.
   let moved = 0;
   for (let r = 0; r < 3; r++) {
-    const again = await Promise.all(
-      burstKeys.map((key) => pool.call.where(undefined, { key })),
-    );
-    burstKeys.forEach((
-      key,
-      k,
-    ) => (moved += again[k] === burst.get(key) ? 0 : 1));
+    const again = await Promise.all(burstKeys.map((key) => pool.call.where(undefined, { key })));
+    burstKeys.forEach((key, k) => (moved += again[k] === burst.get(key) ? 0 : 1));
   }
 
   const time = async (keyed: boolean): Promise<number> => {
@@ -95,15 +76,9 @@ async function main(): Promise<void> {
   const b = spread(burst);
   const s = spread(oneByOne);
   console.log(`keys per worker, ${KEYS} keys over ${THREADS} workers:`);
-  console.log(
-    `  burst:      ${b.counts.join(" / ")} (largest ${b.maxOverMean.toFixed(2)}x mean)`,
-  );
-  console.log(
-    `  one by one: ${s.counts.join(" / ")} (largest ${s.maxOverMean.toFixed(2)}x mean)`,
-  );
-  console.log(
-    `  calls that left their key's worker over 3,000 later calls: ${moved}`,
-  );
+  console.log(`  burst:      ${b.counts.join(" / ")} (largest ${b.maxOverMean.toFixed(2)}x mean)`);
+  console.log(`  one by one: ${s.counts.join(" / ")} (largest ${s.maxOverMean.toFixed(2)}x mean)`);
+  console.log(`  calls that left their key's worker over 3,000 later calls: ${moved}`);
   console.log(
     `1,000 calls together: keyed ${median(samples.keyed).toFixed(2)} ms (${
       range(samples.keyed)

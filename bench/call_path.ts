@@ -32,10 +32,7 @@ import { WORKER_STATE_I32 } from "../src/memory/layout.ts";
 export const BATCH = 32;
 
 const OBJECT = Object.fromEntries(
-  Array.from(
-    { length: 21 },
-    (_, i) => [`field${i}`, i % 3 === 0 ? `v${i}` : i],
-  ),
+  Array.from({ length: 21 }, (_, i) => [`field${i}`, i % 3 === 0 ? `v${i}` : i]),
 );
 const VALUES: [string, unknown][] = [
   ["int 1", 1],
@@ -90,19 +87,12 @@ group(`publish (per batch of ${BATCH})`, () => {
   for (const parked of [false, true]) {
     const { host, i32 } = pair();
     const out = host.requests;
-    Atomics.store(
-      i32,
-      WORKER_STATE_I32,
-      parked ? WorkerState.PARKED : WorkerState.RUNNING,
-    );
-    bench(
-      parked ? "store + ring + notify (worker parked, no waiter)" : "store + ring",
-      () => {
-        if (out.unread >= 1000) Atomics.store(i32, REQ_READ_I32, out.written);
-        out.put(0, 0, 1, "arg");
-        host.publish();
-      },
-    );
+    Atomics.store(i32, WORKER_STATE_I32, parked ? WorkerState.PARKED : WorkerState.RUNNING);
+    bench(parked ? "store + ring + notify (worker parked, no waiter)" : "store + ring", () => {
+      if (out.unread >= 1000) Atomics.store(i32, REQ_READ_I32, out.written);
+      out.put(0, 0, 1, "arg");
+      host.publish();
+    });
   }
 });
 

@@ -36,8 +36,6 @@ while (performance.now() < end) {
   batches++;
 }
 const us = ((performance.now() - start) * 1000) / batches;
-console.log(
-  `${op} ×${size}: ${batches} batches, ${us.toFixed(2)} µs per batch`,
-);
+console.log(`${op} ×${size}: ${batches} batches, ${us.toFixed(2)} µs per batch`);
 await weft.close();
 process.exit(0);

@@ -61,9 +61,7 @@ export async function measureLateness(
       };
       const turn = () => {
         let n = 0;
-        while (
-          issued < load.calls && inFlight < load.inFlight && n < load.perTurn
-        ) {
+        while (issued < load.calls && inFlight < load.inFlight && n < load.perTurn) {
           issued++;
           inFlight++;
           n++;

@@ -86,8 +86,7 @@ export function checkTargets(
       factor >= batch,
     );
   }
-  const single = pm("latency", "inc ×1", "avg_us") /
-    weft("latency", "inc ×1", "avg_us");
+  const single = pm("latency", "inc ×1", "avg_us") / weft("latency", "inc ×1", "avg_us");
   add(
     "latency",
     `inc ×1: under 1/${SINGLE_CALL_FACTOR} of postMessage's time`,
@@ -131,20 +130,10 @@ export function checkTargets(
       const ratio = weft(workload, v, metric) / pm(workload, v, metric);
       if (ratio < worst) [worst, worstVariant] = [ratio, v];
     }
-    add(
-      workload,
-      target,
-      worst,
-      `worst ${num(worst)}× (${worstVariant})`,
-      worst >= PM_SLACK,
-    );
+    add(workload, target, worst, `worst ${num(worst)}× (${worstVariant})`, worst >= PM_SLACK);
   };
   const slackPct = Math.round((1 - PM_SLACK) * 100);
-  worstRatio(
-    "payload",
-    "gbps",
-    `never more than ${slackPct}% slower than postMessage`,
-  );
+  worstRatio("payload", "gbps", `never more than ${slackPct}% slower than postMessage`);
 
   for (const v of ["first in process", "later (median)"]) {
     const ratio = weft("startup", v, "startup_ms") /
@@ -191,10 +180,6 @@ export function checkTargets(
     `${STRUCTURED_KINDS.join(", ")} within ${slackPct}% of postMessage or faster`,
     (v) => STRUCTURED_KINDS.some((kind) => v.startsWith(`${kind} `)),
   );
-  worstRatio(
-    "types",
-    "calls_per_s",
-    `every type within ${slackPct}% of postMessage or faster`,
-  );
+  worstRatio("types", "calls_per_s", `every type within ${slackPct}% of postMessage or faster`);
   return out;
 }

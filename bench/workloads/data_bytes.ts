@@ -17,9 +17,7 @@ export function dataBytes(value: unknown): number {
     return Math.ceil((value < 0n ? -value : value).toString(16).length / 2);
   }
   if (typeof value !== "object" || value === null) return 0;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    return value.byteLength;
-  }
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength;
   if (value instanceof Map) {
     let sum = 0;
     for (const [k, v] of value) sum += dataBytes(k) + dataBytes(v);
@@ -31,12 +29,9 @@ export function dataBytes(value: unknown): number {
     return sum;
   }
   if (value instanceof Error) {
-    return dataBytes(value.message) + dataBytes(value.stack) +
-      dataBytes(value.cause);
+    return dataBytes(value.message) + dataBytes(value.stack) + dataBytes(value.cause);
   }
   let sum = 0;
-  for (const [k, v] of Object.entries(value)) {
-    sum += dataBytes(k) + dataBytes(v);
-  }
+  for (const [k, v] of Object.entries(value)) sum += dataBytes(k) + dataBytes(v);
   return sum;
 }

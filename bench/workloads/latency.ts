@@ -32,8 +32,7 @@ export const latency: Workload = async ({ start, quick, progress }) => {
       for (const size of BATCHES) {
         progress(`${op} ×${size}`);
         const batch = () => Promise.all(Array.from({ length: size }, () => client.call(op, arg)));
-        const warmEnd = performance.now() +
-          (samples.length === 0 ? firstWarmMs : warmMs);
+        const warmEnd = performance.now() + (samples.length === 0 ? firstWarmMs : warmMs);
         while (performance.now() < warmEnd) await batch();
         const times: number[] = [];
         const end = performance.now() + measureMs;

@@ -49,22 +49,14 @@ function prepare(label: string, build: () => BuiltValue): Prepared {
   let entry = built.get(label);
   if (entry === undefined) {
     const value = build();
-    entry = {
-      ...value,
-      bytes: dataBytes(value.value),
-      expected: value.fingerprint(value.value),
-    };
+    entry = { ...value, bytes: dataBytes(value.value), expected: value.fingerprint(value.value) };
     built.set(label, entry);
   }
   return entry;
 }
 
 /** An echo of `value` that throws on a wrong copy. */
-function echoOf(
-  client: Client,
-  label: string,
-  value: Prepared,
-): () => Promise<void> {
+function echoOf(client: Client, label: string, value: Prepared): () => Promise<void> {
   return async () => {
     const back = await client.call("echo", value.value);
     const got = value.fingerprint(back);
@@ -90,27 +82,17 @@ export const perType: Workload = async ({ start, quick, progress, note }) => {
           await echo();
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          note(
-            message.startsWith("Cannot echo") ? message : `Cannot echo ${label}: ${message}`,
-          );
+          note(message.startsWith("Cannot echo") ? message : `Cannot echo ${label}: ${message}`);
           continue;
         }
         const { warmMs, warmCalls, measureMs } = windows[size];
-        await runLanes(IN_FLIGHT, {
-          deadline: performance.now() + warmMs,
-          calls: warmCalls,
-        }, echo);
-        const run = await runLanes(IN_FLIGHT, {
-          deadline: performance.now() + measureMs,
-        }, echo);
+        await runLanes(IN_FLIGHT, { deadline: performance.now() + warmMs, calls: warmCalls }, echo);
+        const run = await runLanes(IN_FLIGHT, { deadline: performance.now() + measureMs }, echo);
         const callsPerS = run.calls / (run.ms / 1000);
         samples.push({
           workload: "types",
           variant: label,
-          metrics: {
-            calls_per_s: callsPerS,
-            mb_per_s: (callsPerS * value.bytes) / 1e6,
-          },
+          metrics: { calls_per_s: callsPerS, mb_per_s: (callsPerS * value.bytes) / 1e6 },
         });
       }
     }

@@ -31,9 +31,7 @@ function typeOf(v: unknown): string {
 
 /** Type, length and last element of an array or typed array. */
 function listPrint(v: unknown): string {
-  if (
-    !Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))
-  ) return typeOf(v);
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) return typeOf(v);
   const items = v as ArrayLike<unknown>;
   const last = items[items.length - 1];
   const shown = last instanceof Date ? `Date ${last.getTime()}` : String(last);
@@ -47,11 +45,7 @@ function stringPrint(v: unknown): string {
 }
 
 /** An array or typed array kind: `make(n)` builds `n` items of about `bytesEach` bytes each. */
-function list(
-  name: string,
-  bytesEach: number,
-  make: (n: number) => unknown,
-): TypeKind {
+function list(name: string, bytesEach: number, make: (n: number) => unknown): TypeKind {
   return {
     name,
     build: (bytes) => ({
@@ -76,9 +70,7 @@ function text(name: string, unit: string): TypeKind {
 function plainObject(bytes: number): BuiltValue {
   const count = Math.max(2, Math.round(bytes / 12));
   const value: Record<string, number | string> = {};
-  for (let i = 0; i < count; i++) {
-    value[`f${i}`] = i % 2 === 0 ? i + 0.5 : `s${i}`;
-  }
+  for (let i = 0; i < count; i++) value[`f${i}`] = i % 2 === 0 ? i + 0.5 : `s${i}`;
   const last = `f${count - 1}`;
   return {
     value,
@@ -154,9 +146,7 @@ function arrayBuffer(bytes: number): BuiltValue {
 }
 
 function bigint(bytes: number): BuiltValue {
-  const value = BigInt(
-    `0x${"9e3779b97f4a7c15".repeat(Math.max(1, bytes / 8))}`,
-  );
+  const value = BigInt(`0x${"9e3779b97f4a7c15".repeat(Math.max(1, bytes / 8))}`);
   return {
     value,
     fingerprint: (v) =>
@@ -192,9 +182,7 @@ function errorChain(bytes: number): BuiltValue {
     fingerprint: (v) => {
       let length = 0;
       let last = "";
-      for (let e = v; e instanceof Error; e = e.cause) {
-        [length, last] = [length + 1, e.message];
-      }
+      for (let e = v; e instanceof Error; e = e.cause) [length, last] = [length + 1, e.message];
       return length > 0 ? `Error chain of ${length}, last "${last}"` : typeOf(v);
     },
   };
