@@ -21,6 +21,8 @@
 
 export { task } from "./src/task.ts";
 export type { Task, TaskDefinition } from "./src/task.ts";
+export { importTask } from "./src/import_task.ts";
+export type { ImportedTask, ImportTaskDefinition } from "./src/import_task.ts";
 export { createPool } from "./src/pool.ts";
 export type {
   Pool,

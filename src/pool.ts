@@ -97,6 +97,15 @@ function taskRefs(tasks: TaskMap): TaskRef[] {
         }`,
       );
     }
+    if (entry.exportName !== undefined) {
+      return {
+        name,
+        module: entry.moduleUrl,
+        ordinal: -1,
+        fingerprint: 0,
+        export: entry.exportName,
+      };
+    }
     return {
       name,
       module: entry.moduleUrl,
@@ -104,6 +113,18 @@ function taskRefs(tasks: TaskMap): TaskRef[] {
       fingerprint: taskFingerprint(entry.f, entry.ordinal),
     };
   });
+}
+
+/**
+ * The modules each worker imports: those of the tasks (or the `module` option in their place),
+ * and those of imported tasks, which only workers ever load.
+ */
+function taskModules(refs: readonly TaskRef[], module: string | undefined): string[] {
+  const modules = module !== undefined ? [module] : [];
+  for (const ref of refs) {
+    if (ref.export !== undefined || module === undefined) modules.push(ref.module);
+  }
+  return [...new Set(modules)];
 }
 
 function inertCall(): Promise<never> {
@@ -177,9 +198,7 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
     if (!isMain) {
       return inertPool(callObject(refs.map((ref) => ref.name), () => inertCall)) as Pool<T>;
     }
-    const modules = resolved.module !== undefined
-      ? [resolved.module]
-      : [...new Set(refs.map((ref) => ref.module))];
+    const modules = taskModules(refs, resolved.module);
     const dispatcher = new Dispatcher({
       runtime,
       entryUrl: workerEntryUrl(),

@@ -5,7 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Channel, createPool, type Pool, type StreamCall, type Task, task } from "../mod.ts";
+import {
+  type Channel,
+  createPool,
+  importTask,
+  type Pool,
+  type StreamCall,
+  type Task,
+  task,
+} from "../mod.ts";
 
 const add = task({ f: ([a, b]: [number, number]) => a + b });
 // deno-lint-ignore require-await -- an async task with nothing to await, as users write them
@@ -34,6 +42,26 @@ function typeOnly(pool: Pool<{ add: typeof add; greet: typeof greet; noArg: type
   // @ts-expect-error: the result is a string, not a number
   const wrong: Promise<number> = pool.call.greet("x");
   return [sum, text, promised, none, wrong];
+}
+
+type Imported = typeof import("./fixtures/imported_tasks.ts");
+expectType<
+  Equal<ReturnType<typeof importTask<Imported["shout"]>>, Task<string, string>>
+>(true);
+expectType<
+  Equal<ReturnType<typeof importTask<Imported["double"]>>, Task<number, number>>
+>(true);
+expectType<Equal<ReturnType<typeof importTask<number, string>>, Task<number, string>>>(true);
+
+function importTypes() {
+  const shout = importTask<Imported["shout"]>({ href: "./fixtures/imported_tasks.ts", name: "s" });
+  const pool = createPool()({ shout });
+  const text: Promise<string> = pool.call.shout("x");
+  // @ts-expect-error: shout takes a string
+  pool.call.shout(1);
+  // @ts-expect-error: name is required
+  importTask({ href: "./x.ts" });
+  return text;
 }
 
 function optionTypes() {
@@ -99,6 +127,7 @@ describe("task types", () => {
     assert.equal(typeof typeOnly, "function");
     assert.equal(typeof optionTypes, "function");
     assert.equal(typeof streamTypes, "function");
+    assert.equal(typeof importTypes, "function");
     assert.equal(typeof createPool, "function");
   });
 });

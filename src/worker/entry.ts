@@ -26,10 +26,18 @@ import { resolveTask } from "./registry.ts";
 
 const STARTED = Symbol.for("weft.workerStarted");
 
-async function boot(init: WorkerInit, post: (message: WorkerMessage) => void): Promise<boolean> {
+/**
+ * Imports the task modules, in order.
+ * @returns Their namespaces by URL, or undefined when one failed (the host has been told).
+ */
+async function boot(
+  init: WorkerInit,
+  post: (message: WorkerMessage) => void,
+): Promise<Map<string, Record<string, unknown>> | undefined> {
+  const namespaces = new Map<string, Record<string, unknown>>();
   for (const module of init.modules) {
     try {
-      await import(module);
+      namespaces.set(module, await import(module));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       post({
@@ -39,10 +47,10 @@ async function boot(init: WorkerInit, post: (message: WorkerMessage) => void): P
         stack: e.stack ?? "",
         module,
       });
-      return false;
+      return undefined;
     }
   }
-  return true;
+  return namespaces;
 }
 
 async function start(init: WorkerInit, port: ParentPort): Promise<void> {
@@ -58,9 +66,9 @@ async function start(init: WorkerInit, port: ParentPort): Promise<void> {
     if (loop === undefined) early.push(message);
     else loop.onMessage(message);
   });
-  const booted = await boot(init, post);
-  if (!booted) return;
-  const tasks = init.tasks.map(resolveTask);
+  const namespaces = await boot(init, post);
+  if (namespaces === undefined) return;
+  const tasks = init.tasks.map((ref) => resolveTask(ref, namespaces));
   const link = new WorkerLink(init.buffers);
   loop = new WorkerLoop(link, tasks, {
     spinMicroseconds: init.spinMicroseconds,

@@ -20,6 +20,11 @@ export interface TaskEntry {
   readonly f: (arg: never) => unknown;
   readonly moduleUrl: string;
   readonly ordinal: number;
+  /**
+   * Set for a task made by `importTask()`: the export of `moduleUrl` that workers run. Such a task
+   * is not registered and its module is never imported on the host.
+   */
+  readonly exportName?: string;
 }
 
 /** How the host names a task to a worker. */
@@ -32,6 +37,11 @@ export interface TaskRef {
   ordinal: number;
   /** {@linkcode taskFingerprint} of the task, checked so a mismatch fails instead of misrouting. */
   fingerprint: number;
+  /**
+   * The export of `module` to run, for a task the host never imported (`importTask()`); then
+   * `ordinal` and `fingerprint` are unused.
+   */
+  export?: string;
 }
 
 const KEY = Symbol.for("weft.taskRegistry");
@@ -61,9 +71,15 @@ const LIKELY_CAUSE = "a task defined behind a condition (such as `if (isMain)`) 
 
 /**
  * Finds the task a host names, and checks that it is the same definition.
+ * @param namespaces The task modules the worker imported, by URL: where a task named by its
+ * export (`ref.export`) is looked up.
  * @returns The task, or a `ReferenceError` naming the task, the module and the likely cause.
  */
-export function resolveTask(ref: TaskRef): TaskEntry | Error {
+export function resolveTask(
+  ref: TaskRef,
+  namespaces: ReadonlyMap<string, Record<string, unknown>>,
+): TaskEntry | Error {
+  if (ref.export !== undefined) return resolveExport(ref, ref.export, namespaces.get(ref.module));
   const list = registry().get(ref.module) ?? [];
   const entry = list[ref.ordinal];
   if (entry === undefined) {
@@ -87,6 +103,30 @@ export function resolveTask(ref: TaskRef): TaskEntry | Error {
     );
   }
   return entry;
+}
+
+/**
+ * The export `name` of the module `namespace`, as a task: a function, or a task made with `task()`
+ * (its function is run).
+ */
+function resolveExport(
+  ref: TaskRef,
+  name: string,
+  namespace: Record<string, unknown> | undefined,
+): TaskEntry | Error {
+  const value = namespace?.[name];
+  const f = (value as { [TASK_ENTRY]?: TaskEntry } | undefined)?.[TASK_ENTRY]?.f ?? value;
+  if (typeof f !== "function") {
+    const found = namespace === undefined
+      ? "the module was not imported"
+      : name in namespace
+      ? `the export is ${value === null ? "null" : typeof value}`
+      : `its exports are ${Object.keys(namespace).join(", ") || "none"}`;
+    return new ReferenceError(
+      `Cannot find task "${ref.name}" in the worker: ${ref.module} has no export "${name}" that is a function or a task, received ${found}`,
+    );
+  }
+  return { f: f as (arg: never) => unknown, moduleUrl: ref.module, ordinal: -1, exportName: name };
 }
 
 /**
