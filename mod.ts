@@ -38,6 +38,7 @@ export { transfer } from "./src/transfer.ts";
 export type {
   AnyTaskCall,
   ArgOf,
+  BootstrapOptions,
   CallArgs,
   CallOptions,
   CallResult,

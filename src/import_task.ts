@@ -5,12 +5,11 @@
  * @module
  */
 
-import { singleTaskPool } from "./pool.ts";
-import { callerUrl } from "./runtime/caller_url.ts";
+import { singleTaskPoolMethod } from "./pool.ts";
+import { resolveHref } from "./runtime/caller_url.ts";
 import { TIMEOUT_MS } from "./host/call_options.ts";
-import { checkOptions, MODULE_URL, type Rule, type Schema, shown } from "./host/option_schema.ts";
+import { checkOptions, MODULE_URL, NON_EMPTY_STRING, type Schema } from "./host/option_schema.ts";
 import type { Task } from "./task.ts";
-import type { PoolOptions } from "./types.ts";
 import { TASK_ENTRY, type TaskEntry } from "./worker/registry.ts";
 import type { TaskContext } from "./worker/task_context.ts";
 
@@ -33,14 +32,11 @@ export interface ImportTaskDefinition {
   timeout?: number;
 }
 
-/** A non-empty string. */
-const EXPORT_NAME: Rule = {
-  expected: "a non-empty string",
-  isType: (value) => typeof value === "string",
-  inRange: (value: string) => value !== "",
+const IMPORT_TASK_SCHEMA: Schema = {
+  href: MODULE_URL,
+  name: NON_EMPTY_STRING,
+  timeout: TIMEOUT_MS,
 };
-
-const IMPORT_TASK_SCHEMA: Schema = { href: MODULE_URL, name: EXPORT_NAME, timeout: TIMEOUT_MS };
 
 /**
  * The task type of an export's type `F`: a `Task` stays itself, a function `(arg: A) => R`
@@ -119,24 +115,7 @@ export function importTask(definition: ImportTaskDefinition): Task<unknown, unkn
     timeout: definition.timeout,
     module,
     [TASK_ENTRY]: entry,
-    createPool: (options?: PoolOptions) => singleTaskPool(created, options),
+    createPool: singleTaskPoolMethod(() => created),
   };
   return created;
-}
-
-/**
- * `href` as an absolute URL: relative ones resolve from the module that called `below`.
- * @throws {TypeError} When `href` is relative and that module cannot be found.
- */
-export function resolveHref(href: string, below: (...args: never[]) => unknown): string {
-  if (URL.canParse(href)) return new URL(href).href;
-  const base = callerUrl(below);
-  if (base === undefined) {
-    throw new TypeError(
-      `Cannot resolve module: the calling module was not found on the call stack, so a relative href needs an absolute URL (import.meta.resolve), received ${
-        shown(href)
-      }`,
-    );
-  }
-  return new URL(href, base).href;
 }

@@ -9,13 +9,19 @@ import { openChannel, startCall } from "./host/stream_calls.ts";
 import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
 import { shown } from "./host/option_schema.ts";
-import { checkCloseOptions, resolvePoolOptions } from "./host/pool_options.ts";
+import {
+  checkCloseOptions,
+  type ResolvedPoolOptions,
+  resolvePoolOptions,
+} from "./host/pool_options.ts";
 import { isMain } from "./is_main.ts";
+import { resolveHref } from "./runtime/caller_url.ts";
 import { runtime } from "./runtime/detect.ts";
 import { checkThreadPermissions } from "./runtime/permissions.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
 import type { AnyTaskCall, CallOptions, CloseOptions, PoolOptions, TaskOpen } from "./types.ts";
+import type { BootstrapRef } from "./worker/init.ts";
 import {
   isGeneratorFunction,
   TASK_ENTRY,
@@ -190,6 +196,29 @@ function checkedClose(
  */
 export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks: T) => Pool<T> {
   const resolved = resolvePoolOptions(options, runtime.availableParallelism());
+  const bootstrap = bootstrapFrom(resolved, createPool);
+  return poolFactory(resolved, bootstrap);
+}
+
+/**
+ * The bootstrap of `resolved`, its href resolved from the module that called `below`, the
+ * function the user called (see `resolveHref`: this must not be a tail call).
+ */
+function bootstrapFrom(
+  resolved: ResolvedPoolOptions,
+  below: (...args: never[]) => unknown,
+): BootstrapRef | undefined {
+  const bootstrap = resolved.bootstrap;
+  if (bootstrap === undefined) return undefined;
+  const href = resolveHref(bootstrap.href, below);
+  return { ...bootstrap, href };
+}
+
+/** {@linkcode createPool} once its options are resolved. */
+function poolFactory(
+  resolved: ResolvedPoolOptions,
+  bootstrap: BootstrapRef | undefined,
+): <T extends TaskMap>(tasks: T) => Pool<T> {
   if (resolved.permissions !== undefined) {
     checkThreadPermissions(runtime.name, resolved.permissions);
   }
@@ -225,6 +254,8 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
         settings: resolved.inliner,
         fns: refs.map((ref) => tasks[ref.name][TASK_ENTRY].f),
       },
+      bootstrap,
+      process: resolved.process,
     });
     const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
     const call = callObject(
@@ -251,16 +282,23 @@ export function createPool(options: PoolOptions = {}): <T extends TaskMap>(tasks
   };
 }
 
-/** The pool behind `task().createPool()`. */
-export function singleTaskPool<A, R>(
-  task: Task<A, R>,
-  options?: PoolOptions,
-): SingleTaskPool<A, R> {
-  const pool = createPool(options)({ task });
-  const { call: _, open: __, ...control } = pool;
-  return {
-    ...control,
-    call: pool.call.task as AnyTaskCall<A, R>,
-    open: pool.open.task as TaskOpen<A, R>,
+/**
+ * The `createPool` method of a task: a pool that runs only `task()`. It is the function the user
+ * calls, so relative hrefs in its options resolve from the caller of this very function.
+ */
+export function singleTaskPoolMethod<A, R>(
+  task: () => Task<A, R>,
+): (options?: PoolOptions) => SingleTaskPool<A, R> {
+  const createPoolOfTask = (options?: PoolOptions): SingleTaskPool<A, R> => {
+    const resolved = resolvePoolOptions(options ?? {}, runtime.availableParallelism());
+    const bootstrap = bootstrapFrom(resolved, createPoolOfTask);
+    const pool = poolFactory(resolved, bootstrap)({ task: task() });
+    const { call: _, open: __, ...control } = pool;
+    return {
+      ...control,
+      call: pool.call.task as AnyTaskCall<A, R>,
+      open: pool.open.task as TaskOpen<A, R>,
+    };
   };
+  return createPoolOfTask;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type SingleTaskPool, singleTaskPool } from "./pool.ts";
+import { type SingleTaskPool, singleTaskPoolMethod } from "./pool.ts";
 import { callerUrl } from "./runtime/caller_url.ts";
 import { TIMEOUT_MS } from "./host/call_options.ts";
 import { checkOptions, FUNCTION, MODULE_URL, type Schema, shown } from "./host/option_schema.ts";
@@ -95,7 +95,7 @@ export function task<A, R>(definition: TaskDefinition<A, R>): Task<A, Awaited<R>
     timeout: definition.timeout,
     module,
     [TASK_ENTRY]: entry,
-    createPool: (options?: PoolOptions) => singleTaskPool(created, options),
+    createPool: singleTaskPoolMethod(() => created),
   };
   return created;
 }

@@ -29,6 +29,35 @@ export interface WorkerOptions {
   parkMicroseconds?: number;
   /** Run a garbage collection when going idle, where the runtime exposes one. Default: true. */
   gcOnIdle?: boolean;
+  /**
+   * A function each worker awaits, with `data`, before it imports the task modules (and so
+   * before any task runs): to set up state, install guards, warm caches. A worker started later
+   * to replace one runs it too. If it throws, the pool does not start: its calls reject with
+   * `WorkerStartError`, the thrown error as `cause`. Default: none.
+   */
+  bootstrap?: BootstrapOptions;
+  /**
+   * The workers' `process.env`: their whole environment, not merged with the host's (Deno's
+   * `Deno.env` stays the process's). Default: a copy of the host's environment at spawn.
+   */
+  env?: Record<string, string>;
+  /** Strings appended to each worker's `process.argv`. Default: none. */
+  argv?: string[];
+  /**
+   * Each worker's `process.execArgv`: Node applies the flags that a thread may have (others
+   * make the pool fail to start); Deno and Bun only show them there. Default: the host's.
+   */
+  execArgv?: string[];
+}
+
+/** The function {@linkcode WorkerOptions.bootstrap} names. */
+export interface BootstrapOptions {
+  /** Its module: a URL, or a path relative to the module that calls `createPool`. */
+  href: string | URL;
+  /** Its export. Default: `"default"`. */
+  name?: string;
+  /** Its argument, copied to each worker with `structuredClone`. Default: undefined. */
+  data?: unknown;
 }
 
 /**
@@ -84,8 +113,9 @@ export interface PoolOptions {
    */
   timeoutGrace?: number;
   /**
-   * Per-worker memory limits, each a positive number of MB, `stackSizeMb` at least 1 (Node only;
-   * Deno and Bun ignore them).
+   * Per-worker memory limits, each a positive number of MB, `stackSizeMb` at least 1. Node applies
+   * them all; Deno the heap limits but not `stackSizeMb` (left out, with a warning); Bun none (a
+   * warning says so, once per process).
    */
   resourceLimits?: ResourceLimits;
   /**

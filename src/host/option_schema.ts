@@ -92,6 +92,43 @@ export const GRANT: Rule = {
   inRange: (value: boolean | string[]) => value === true || value === false || !value.includes(""),
 };
 
+/** Any value that `structuredClone` can copy (it crosses to the workers as spawn data). */
+export const CLONEABLE: Rule = {
+  expected: "a value that structuredClone can copy",
+  isType: (value) => {
+    try {
+      structuredClone(value);
+      return true;
+    } catch {
+      // The reason is the type of a value inside: the rule's message says what is accepted.
+      return false;
+    }
+  },
+  inRange: always,
+};
+
+/** A string that is not empty. */
+export const NON_EMPTY_STRING: Rule = {
+  expected: "a non-empty string",
+  isType: (value) => typeof value === "string",
+  inRange: (value: string) => value !== "",
+};
+
+/** An array of strings. */
+export const STRINGS: Rule = {
+  expected: "an array of strings",
+  isType: (value) => Array.isArray(value) && value.every((item) => typeof item === "string"),
+  inRange: always,
+};
+
+/** An object whose own values are all strings (an environment). */
+export const STRING_RECORD: Rule = {
+  expected: "an object of strings",
+  isType: (value) =>
+    isOptionsObject(value) && Object.values(value as object).every((v) => typeof v === "string"),
+  inRange: always,
+};
+
 /** An object whose own options follow `fields`. */
 export function group(fields: Schema): Rule {
   return { expected: "an object", isType: isOptionsObject, inRange: always, fields };

@@ -10,23 +10,28 @@ import {
   DEFAULT_PAYLOAD_MAX_BYTES,
   MAX_PAYLOAD_BYTES,
 } from "../memory/region.ts";
-import type { ResourceLimits } from "../runtime/adapter.ts";
+import type { ResourceLimits, WorkerProcessOptions } from "../runtime/adapter.ts";
 import { PERMISSION_NAMES, type Permissions } from "../runtime/permissions.ts";
 import type { RecycleLimits } from "./recycle.ts";
 import type { InlinerSettings } from "./inline_lane.ts";
+import type { BootstrapRef } from "../worker/init.ts";
 import { TIMEOUT_MS } from "./call_options.ts";
 import {
   BOOLEAN,
   checkOptions,
+  CLONEABLE,
   finite,
   GRANT,
   group,
   integer,
   MODULE_URL,
+  NON_EMPTY_STRING,
   oneOf,
   orGroup,
   type Schema,
   shown,
+  STRING_RECORD,
+  STRINGS,
 } from "./option_schema.ts";
 
 /** How many threads per unit of available parallelism a pool may have without `allowOversubscribe`. */
@@ -71,6 +76,10 @@ const POOL_SCHEMA: Schema = {
     spinMicroseconds: nonNegative,
     parkMicroseconds: nonNegative,
     gcOnIdle: BOOLEAN,
+    bootstrap: group({ href: MODULE_URL, name: NON_EMPTY_STRING, data: CLONEABLE }),
+    env: STRING_RECORD,
+    argv: STRINGS,
+    execArgv: STRINGS,
   }),
   hostSpinMicroseconds: nonNegative,
   maxQueue: integer(0, Number.MAX_SAFE_INTEGER, "a non-negative integer or Infinity", true),
@@ -128,6 +137,10 @@ export interface ResolvedPoolOptions {
   maxQueue: number;
   timeoutGrace: number;
   resourceLimits: ResourceLimits | undefined;
+  /** `worker.bootstrap`, its `href` as given (resolved against the caller by `createPool`). */
+  bootstrap: BootstrapRef | undefined;
+  /** `worker.env`, `worker.argv`, `worker.execArgv`. */
+  process: WorkerProcessOptions;
   /** Undefined: the dispatcher's default. */
   balancer: (typeof BALANCERS)[number] | undefined;
   /** Undefined: the workers have the host's own permissions. */
@@ -199,6 +212,8 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     maxQueue: o.maxQueue ?? Infinity,
     timeoutGrace: o.timeoutGrace ?? DEFAULT_TIMEOUT_GRACE_MS,
     resourceLimits: o.resourceLimits,
+    bootstrap: bootstrapOf(o.worker?.bootstrap),
+    process: { env: o.worker?.env, argv: o.worker?.argv, execArgv: o.worker?.execArgv },
     balancer: o.balancer,
     permissions: o.permissions,
     recycle: o.recycle?.afterCalls !== undefined || o.recycle?.memoryBytes !== undefined
@@ -210,6 +225,19 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
       dispatchThreshold: o.inliner.dispatchThreshold ?? 0,
     },
   };
+}
+
+/** `worker.bootstrap` with its defaults; `href` is required. */
+function bootstrapOf(
+  bootstrap: { href?: string | URL; name?: string; data?: unknown } | undefined,
+): BootstrapRef | undefined {
+  if (bootstrap === undefined) return undefined;
+  if (bootstrap.href === undefined) {
+    throw new TypeError(
+      "Cannot create pool: worker.bootstrap needs href, the module that exports the bootstrap function, received none",
+    );
+  }
+  return { href: String(bootstrap.href), name: bootstrap.name ?? "default", data: bootstrap.data };
 }
 
 /**

@@ -10,9 +10,14 @@
 
 import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
 import { allocateLink, type PayloadOptions } from "../memory/region.ts";
-import type { ResourceLimits, Runtime } from "../runtime/adapter.ts";
+import type { ResourceLimits, Runtime, WorkerProcessOptions } from "../runtime/adapter.ts";
 import { HostLink } from "../transport/link.ts";
-import { WORKER_MARK, type WorkerInit, type WorkerMessage } from "../worker/init.ts";
+import {
+  type BootstrapRef,
+  WORKER_MARK,
+  type WorkerInit,
+  type WorkerMessage,
+} from "../worker/init.ts";
 import type { TaskRef } from "../worker/registry.ts";
 import type { BalancerName } from "./balancer.ts";
 import type { ElasticBounds } from "./elastic.ts";
@@ -53,6 +58,10 @@ export interface DispatcherConfig {
   timeoutGrace: number;
   /** Node's per-worker memory limits. */
   resourceLimits: ResourceLimits | undefined;
+  /** Awaited in each worker before its task modules load. */
+  bootstrap?: BootstrapRef;
+  /** The workers' `env`, `argv` and `execArgv`. */
+  process?: WorkerProcessOptions;
 }
 
 /** What the workers report to the dispatcher. */
@@ -157,8 +166,10 @@ export class Workers {
       parkMicroseconds: config.parkMicroseconds,
       gcOnIdle: config.gcOnIdle,
       measureHeap: config.recycle?.memoryBytes !== undefined,
+      bootstrap: config.bootstrap,
     };
     const handle = config.runtime.spawn(config.entryUrl, {
+      ...config.process,
       workerData: init,
       name: `weft-${index}`,
       resourceLimits: config.resourceLimits,
@@ -207,12 +218,13 @@ export class Workers {
       name: message.name,
       stack: message.stack,
     });
-    // Every worker imports the same modules, so none of them can serve: end them all.
+    // Every worker imports the same modules (and runs the same bootstrap), so none of them can
+    // serve: end them all.
+    const what = message.bootstrap !== undefined
+      ? `bootstrap "${message.bootstrap}" of ${message.module}`
+      : `importing ${message.module}`;
     this.#giveUp(
-      new WorkerStartError(
-        `Cannot start worker: importing ${message.module} failed: ${message.message}`,
-        { cause },
-      ),
+      new WorkerStartError(`Cannot start worker: ${what} failed: ${message.message}`, { cause }),
     );
   }
 

@@ -48,9 +48,22 @@ export interface ResourceLimits {
   stackSizeMb?: number;
 }
 
+/** What a worker's process-level view is made of (`worker_threads` options). */
+export interface WorkerProcessOptions {
+  /**
+   * The worker's `process.env` (its whole environment, not merged with the host's). Default: a
+   * copy of the host's at spawn.
+   */
+  env?: Record<string, string>;
+  /** Appended to the worker's `process.argv`. Default: none. */
+  argv?: string[];
+  /** The worker's `process.execArgv` (Node applies per-thread flags; others only show them). */
+  execArgv?: string[];
+}
+
 /** How a worker is started. */
-export interface SpawnOptions {
-  /** Memory limits, where the runtime supports them. */
+export interface SpawnOptions extends WorkerProcessOptions {
+  /** Memory limits, where the runtime supports them (Node; elsewhere a warning, once). */
   resourceLimits?: ResourceLimits;
   /** Readable in the worker through {@linkcode Runtime.workerData}. */
   workerData: unknown;

@@ -109,3 +109,22 @@ export function ownFileUrl(): string | undefined {
   const found = witnesses.filter((url) => url !== undefined);
   return found.find((url) => !OWN_FILE.test(new URL(url).pathname)) ?? found[0];
 }
+
+/**
+ * `href` as an absolute URL: relative ones resolve from the module that called `below`. Call it
+ * from `below` itself, or a function it calls, never as a tail call: JavaScriptCore (Bun) drops the
+ * frames of tail calls (and Bun's transpiler turns `const x = f(); return x;` into one).
+ * @throws {TypeError} When `href` is relative and that module cannot be found.
+ */
+export function resolveHref(href: string, below: (...args: never[]) => unknown): string {
+  if (URL.canParse(href)) return new URL(href).href;
+  const base = callerUrl(below);
+  if (base === undefined) {
+    throw new TypeError(
+      `Cannot resolve module: the calling module was not found on the call stack, so a relative href needs an absolute URL (import.meta.resolve), received ${
+        JSON.stringify(href)
+      }`,
+    );
+  }
+  return new URL(href, base).href;
+}

@@ -21,7 +21,7 @@ import {
   workerData,
 } from "node:worker_threads";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
-import type { ParentPort, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
+import type { ParentPort, ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
 import { compileCacheEnv } from "./compile_cache.ts";
 
 /**
@@ -51,6 +51,7 @@ class ThreadHandle implements WorkerHandle {
   constructor(
     url: URL,
     options: SpawnOptions,
+    runtimeName: Runtime["name"],
     env: Record<string, string | undefined> | undefined,
   ) {
     const channel = new MessageChannel() as unknown as { port1: DataPort; port2: DataPort };
@@ -60,9 +61,12 @@ class ThreadHandle implements WorkerHandle {
       workerData: wrapped,
       transferList: [channel.port2 as never],
       name: options.name,
-      resourceLimits: options.resourceLimits,
-      // Undefined keeps the default (a copy of the host's environment).
-      env,
+      resourceLimits: appliedLimits(runtimeName, options.resourceLimits),
+      // The pool's `worker.env` as given; else undefined keeps the default (a copy of the host's
+      // environment), or Node's compile cache setting on top of it.
+      env: options.env ?? env,
+      argv: options.argv,
+      execArgv: options.execArgv,
     });
     this.#gone = new Promise((resolve) => {
       this.#worker.once("exit", () => {
@@ -122,6 +126,41 @@ class ThreadHandle implements WorkerHandle {
   }
 }
 
+let warnedLimits = false;
+
+function warnOnce(message: string): void {
+  if (warnedLimits) return;
+  warnedLimits = true;
+  console.warn(message);
+}
+
+/**
+ * The part of `limits` that the runtime applies, with a warning, once per process, for the rest.
+ * Checked on Deno 2.9.6 and Bun 1.4.5 with `worker_threads`: Bun applies none of them (a worker
+ * limited to 16 MB of old generation kept 3 million objects); Deno applies the heap limit (that
+ * worker ran out of memory, as on Node) but not the stack size as Node does: `stackSizeMb: 1`
+ * aborted the whole process with a native stack overflow, and 4 gave less depth than 2. So on Deno
+ * `stackSizeMb` is left out.
+ */
+function appliedLimits(
+  name: Runtime["name"],
+  limits: ResourceLimits | undefined,
+): ResourceLimits | undefined {
+  if (limits === undefined || name === "node") return limits;
+  if (name === "bun") {
+    warnOnce(
+      "weft: resourceLimits are ignored on Bun (they apply on Node, and on Deno but for stackSizeMb): these workers run without those limits",
+    );
+    return undefined;
+  }
+  if (limits.stackSizeMb === undefined) return limits;
+  warnOnce(
+    "weft: resourceLimits.stackSizeMb is left out on Deno, whose workers crash the process with it; the heap limits apply",
+  );
+  const { stackSizeMb: _, ...heap } = limits;
+  return heap;
+}
+
 /**
  * The URL to start a worker on for the module at `url`. `worker_threads` starts workers only on
  * `file:` and `data:` URLs; a module elsewhere (Deno importing weft from `https:`, as JSR users
@@ -175,7 +214,7 @@ export function workerThreadsRuntime(
     outOfBand,
     // Node's workers start with its compile cache (see `compile_cache.ts`).
     spawn: (url, options) =>
-      new ThreadHandle(url, options, name === "node" ? compileCacheEnv() : undefined),
+      new ThreadHandle(url, options, name, name === "node" ? compileCacheEnv() : undefined),
     parentPort: () => port,
     workerData: () => wrapped?.data,
     availableParallelism: () => osParallelism(),

@@ -26,6 +26,58 @@ import { resolveTask } from "./registry.ts";
 
 const STARTED = Symbol.for("weft.workerStarted");
 
+/** Tells the host why start-up failed. */
+function bootError(
+  post: (message: WorkerMessage) => void,
+  err: unknown,
+  module: string,
+  bootstrap?: string,
+): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  post({
+    type: "boot-error",
+    name: e.name,
+    message: e.message,
+    stack: e.stack ?? "",
+    module,
+    bootstrap,
+  });
+}
+
+/**
+ * Awaits the pool's bootstrap function, if it has one, with its data: before any task module is
+ * imported, so what it sets up is there when they evaluate.
+ * @returns false when it failed (the host has been told).
+ */
+async function bootstrap(
+  init: WorkerInit,
+  post: (message: WorkerMessage) => void,
+): Promise<boolean> {
+  const ref = init.bootstrap;
+  if (ref === undefined) return true;
+  let f: unknown;
+  try {
+    f = (await import(ref.href))[ref.name];
+  } catch (err) {
+    bootError(post, err, ref.href);
+    return false;
+  }
+  if (typeof f !== "function") {
+    const err = new TypeError(
+      `Cannot run bootstrap: export "${ref.name}" of ${ref.href} is not a function, received ${typeof f}`,
+    );
+    bootError(post, err, ref.href, ref.name);
+    return false;
+  }
+  try {
+    await f(ref.data);
+  } catch (err) {
+    bootError(post, err, ref.href, ref.name);
+    return false;
+  }
+  return true;
+}
+
 /**
  * Imports the task modules, in order.
  * @returns Their namespaces by URL, or undefined when one failed (the host has been told).
@@ -39,14 +91,7 @@ async function boot(
     try {
       namespaces.set(module, await import(module));
     } catch (err) {
-      const e = err instanceof Error ? err : new Error(String(err));
-      post({
-        type: "boot-error",
-        name: e.name,
-        message: e.message,
-        stack: e.stack ?? "",
-        module,
-      });
+      bootError(post, err, module);
       return undefined;
     }
   }
@@ -66,6 +111,7 @@ async function start(init: WorkerInit, port: ParentPort): Promise<void> {
     if (loop === undefined) early.push(message);
     else loop.onMessage(message);
   });
+  if (!await bootstrap(init, post)) return;
   const namespaces = await boot(init, post);
   if (namespaces === undefined) return;
   const tasks = init.tasks.map((ref) => resolveTask(ref, namespaces));

@@ -11,6 +11,16 @@ import type { TaskRef } from "./registry.ts";
 /** Marks weft's own workers in `workerData`. */
 export const WORKER_MARK = "weft.worker.v1";
 
+/** A function that each worker awaits before it imports the task modules. */
+export interface BootstrapRef {
+  /** Absolute URL of the module that exports it. */
+  href: string;
+  /** The export's name. */
+  name: string;
+  /** Its argument. */
+  data: unknown;
+}
+
 /** Spawn data of a weft worker. */
 export interface WorkerInit {
   mark: typeof WORKER_MARK;
@@ -24,12 +34,22 @@ export interface WorkerInit {
   gcOnIdle: boolean;
   /** Report the heap in use through the link (the pool recycles workers by memory). */
   measureHeap: boolean;
+  /** Run first, if set. */
+  bootstrap: BootstrapRef | undefined;
 }
 
 /** Control messages from a worker. */
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "boot-error"; name: string; message: string; stack: string; module: string };
+  | {
+    type: "boot-error";
+    name: string;
+    message: string;
+    stack: string;
+    module: string;
+    /** Set when the bootstrap failed (not an import): what failed. */
+    bootstrap?: string;
+  };
 
 /** True when `data` is the spawn data of a weft worker. */
 export function isWorkerInit(data: unknown): data is WorkerInit {
