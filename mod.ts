@@ -25,7 +25,9 @@ export { importTask } from "./src/import_task.ts";
 export type { ImportedTask, ImportTaskDefinition } from "./src/import_task.ts";
 export { createPool } from "./src/pool.ts";
 export type {
+  BroadcastCall,
   Pool,
+  PoolBroadcasts,
   PoolCalls,
   PoolControl,
   PoolOpens,

@@ -6,6 +6,7 @@
 
 import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
 import { openChannel, startCall } from "./host/stream_calls.ts";
+import { broadcast } from "./host/broadcast.ts";
 import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
 import { shown } from "./host/option_schema.ts";
@@ -20,7 +21,14 @@ import { runtime } from "./runtime/detect.ts";
 import { checkThreadPermissions } from "./runtime/permissions.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
-import type { AnyTaskCall, CallOptions, CloseOptions, PoolOptions, TaskOpen } from "./types.ts";
+import type {
+  AnyTaskCall,
+  CallArgs,
+  CallOptions,
+  CloseOptions,
+  PoolOptions,
+  TaskOpen,
+} from "./types.ts";
 import type { BootstrapRef } from "./worker/init.ts";
 import {
   isGeneratorFunction,
@@ -42,6 +50,17 @@ export type PoolCalls<T extends TaskMap> = {
 export type PoolOpens<T extends TaskMap> = {
   readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? TaskOpen<A, R> : never;
 };
+
+/** The `broadcast` object of a pool: one function per task, resolving with every worker's result. */
+export type PoolBroadcasts<T extends TaskMap> = {
+  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? BroadcastCall<A, R> : never;
+};
+
+/**
+ * A function that runs a task once on every live worker and resolves with their results, in the
+ * order of the workers.
+ */
+export type BroadcastCall<A, R> = (...args: CallArgs<A>) => Promise<R[]>;
 
 /** Lifecycle and introspection shared by every pool. */
 export interface PoolControl extends AsyncDisposable {
@@ -78,6 +97,11 @@ export interface Pool<T extends TaskMap> extends PoolControl {
    * values that the task reads from `ctx.input`, and reads what it yields.
    */
   readonly open: PoolOpens<T>;
+  /**
+   * `broadcast.<name>(arg, options?)` runs task `name` once on every live worker and resolves
+   * with their results in worker order (rejecting as `Promise.all` does). `transfer` is refused.
+   */
+  readonly broadcast: PoolBroadcasts<T>;
 }
 
 /** A pool made by `task().createPool()`: it runs that one task. */
@@ -86,6 +110,8 @@ export interface SingleTaskPool<A, R> extends PoolControl {
   readonly call: AnyTaskCall<A, R>;
   /** Runs the task with a channel (see {@linkcode Pool.open}). */
   readonly open: TaskOpen<A, R>;
+  /** Runs the task once on every live worker and resolves with their results in worker order. */
+  readonly broadcast: BroadcastCall<A, R>;
 }
 
 function taskRefs(tasks: TaskMap): TaskRef[] {
@@ -146,6 +172,7 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
   return {
     call: call as PoolCalls<TaskMap>,
     open: call as PoolOpens<TaskMap>,
+    broadcast: call as PoolBroadcasts<TaskMap>,
     shutdown: done,
     terminate: done,
     close: (closeOptions?: CloseOptions) => checkedClose(closeOptions, done),
@@ -268,11 +295,17 @@ function poolFactory(
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
         openChannel(dispatcher, index, arg, callOptions),
     );
+    const everywhere = callObject(
+      refs.map((ref) => ref.name),
+      (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
+        broadcast(dispatcher, index, arg, callOptions),
+    );
     const close = (closeOptions?: CloseOptions) =>
       checkedClose(closeOptions, () => dispatcher.close(closeOptions?.timeout));
     return {
       call: call as PoolCalls<T>,
       open: open as unknown as PoolOpens<T>,
+      broadcast: everywhere as PoolBroadcasts<T>,
       shutdown: () => dispatcher.shutdown(),
       terminate: () => dispatcher.shutdown(),
       close,
@@ -293,11 +326,12 @@ export function singleTaskPoolMethod<A, R>(
     const resolved = resolvePoolOptions(options ?? {}, runtime.availableParallelism());
     const bootstrap = bootstrapFrom(resolved, createPoolOfTask);
     const pool = poolFactory(resolved, bootstrap)({ task: task() });
-    const { call: _, open: __, ...control } = pool;
+    const { call: _, open: __, broadcast: ___, ...control } = pool;
     return {
       ...control,
       call: pool.call.task as AnyTaskCall<A, R>,
       open: pool.open.task as TaskOpen<A, R>,
+      broadcast: pool.broadcast.task as BroadcastCall<A, R>,
     };
   };
   return createPoolOfTask;

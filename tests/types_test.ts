@@ -33,6 +33,9 @@ function typeOnly(pool: Pool<{ add: typeof add; greet: typeof greet; noArg: type
   const text: Promise<string> = pool.call.greet("ada");
   const promised: Promise<number> = pool.call.add(Promise.resolve([1, 2] as [number, number]));
   const none: Promise<number> = pool.call.noArg();
+  const everywhere: Promise<number[]> = pool.broadcast.add([1, 2]);
+  // @ts-expect-error: a broadcast resolves with an array of results
+  const one: Promise<number> = pool.broadcast.add([1, 2]);
   // @ts-expect-error: wrong argument type
   pool.call.add(["1", 2]);
   // @ts-expect-error: missing argument
@@ -41,7 +44,7 @@ function typeOnly(pool: Pool<{ add: typeof add; greet: typeof greet; noArg: type
   pool.call.subtract([1, 2]);
   // @ts-expect-error: the result is a string, not a number
   const wrong: Promise<number> = pool.call.greet("x");
-  return [sum, text, promised, none, wrong];
+  return [sum, text, promised, none, wrong, everywhere, one];
 }
 
 type Imported = typeof import("./fixtures/imported_tasks.ts");

@@ -23,6 +23,8 @@ export interface PendingCall {
    * when the host runs it (see `inline_lane.ts`).
    */
   lane: number;
+  /** The only lane the call may run on (a broadcast's), or -1 for any. */
+  pin: number;
   /** Request number on its lane (started once the worker's read count passes it). */
   seq: number;
   /** Timeout in ms from dispatch, or 0 for none. */
@@ -82,6 +84,7 @@ export function newCall(
     reject: capturedReject,
     task,
     lane: -1,
+    pin: -1,
     seq: 0,
     timeout,
     timer: undefined,

@@ -167,10 +167,33 @@ export class Dispatcher implements LaneEvents {
     };
   }
 
+  /** Why the pool takes no more calls (closed, shut down or broken), or undefined. */
+  get closedBy(): Error | undefined {
+    return this.#closed;
+  }
+
+  /**
+   * True when a call must run on a worker, never inline: it has an affinity key, it is pinned to
+   * a lane (a broadcast's), or its task was imported by the workers only (`importTask`).
+   */
+  #staysOff(call: PendingCall, task: number): boolean {
+    return call.key !== undefined || call.pin >= 0 || this.#config.tasks[task].export !== undefined;
+  }
+
+  /** Indices of the lanes whose workers are alive (starting or ready), in order. */
+  liveLanes(): number[] {
+    const out: number[] = [];
+    for (const lane of this.#workers.lanes) if (lane.alive) out.push(lane.index);
+    return out;
+  }
+
   /**
    * Calls task number `task` with `arg`. Promise arguments are awaited first. A call with a
    * `sink` sends its stream messages there; with `head` too, it is a stream call (see
    * `stream_head.ts`).
+   * @param pin The lane the call must run on (`broadcast.ts`), or -1 for the balancer's choice.
+   * Pinned calls are never moved elsewhere: work stealing leaves them in place; when that lane's
+   * worker dies before starting one, its replacement runs it.
    * @returns The task's result.
    */
   call(
@@ -179,6 +202,7 @@ export class Dispatcher implements LaneEvents {
     options?: CallOptions,
     sink?: StreamSink,
     head?: StreamWindows,
+    pin = -1,
   ): Promise<unknown> {
     if (this.#closed) return Promise.reject(this.#closed);
     if (options !== undefined) {
@@ -193,7 +217,7 @@ export class Dispatcher implements LaneEvents {
       (typeof arg === "object" || typeof arg === "function") && arg !== null &&
       typeof (arg as PromiseLike<unknown>).then === "function"
     ) {
-      return Promise.resolve(arg).then((value) => this.call(task, value, options, sink, head));
+      return Promise.resolve(arg).then((value) => this.call(task, value, options, sink, head, pin));
     }
     if (
       sink !== undefined && this.#workers.lanes.length === 0 && this.#config.elastic === undefined
@@ -206,6 +230,7 @@ export class Dispatcher implements LaneEvents {
     }
     const call = newCall(task, options?.timeout ?? this.#config.timeouts[task], options?.signal);
     call.sink = sink;
+    call.pin = pin;
     const id = this.#table.add(call);
     sink?.attach(id, call);
     const oob = this.#oob;
@@ -215,8 +240,8 @@ export class Dispatcher implements LaneEvents {
     try {
       // Stream calls need a worker: they never run on the host's own lane.
       const inline = head === undefined && sink === undefined && this.#inline !== undefined &&
-        this.#inline.takes(this.#live, call.key !== undefined, this.#workers.lanes);
-      const lane = inline || this.#queue.size > 0 ? undefined : this.#pickLane(call.key);
+        this.#inline.takes(this.#live, this.#staysOff(call, task), this.#workers.lanes);
+      const lane = inline || this.#queue.size > 0 ? undefined : this.#pickLane(call.key, pin);
       // The call waits behind others (or in the host queue): an elastic pool may grow.
       waits = !inline && (lane === undefined || lane.inFlight > 0);
       if (lane !== undefined && head === undefined) {
@@ -369,12 +394,13 @@ export class Dispatcher implements LaneEvents {
     ).map((id) => ({ id, call: this.#table.get(id)! }));
     waiting.sort((a, b) => (a.call.seq - b.call.seq) | 0);
     // The withdrawn calls are the last ones written: start after any that cannot be sent again
-    // (their moved buffers or large copies went to this worker's channel).
+    // (their moved buffers or large copies went to this worker's channel) or must run here
+    // (keyed calls stay with the worker their key is pinned to, a broadcast's with its lane).
     let first = 0;
-    // Keyed calls stay with the worker their key is pinned to.
     for (let k = 0; k < waiting.length; k++) {
       const call = waiting[k].call;
-      if (!isSettled(call) && (!canResend(call.items) || call.key !== undefined)) first = k + 1;
+      const stays = call.key !== undefined || call.pin >= 0;
+      if (!isSettled(call) && (!canResend(call.items) || stays)) first = k + 1;
     }
     const withdrawn = waiting.slice(first);
     if (!withdrawn.some((w) => !isSettled(w.call))) return;
@@ -528,9 +554,15 @@ export class Dispatcher implements LaneEvents {
 
   /**
    * The lane for a call: the one its `key` is pinned to (undefined while that one has no space:
-   * the call waits for it), else the balancer's pick, to which the key is then pinned.
+   * the call waits for it), else the balancer's pick, to which the key is then pinned. A call
+   * pinned to lane `pin` (a broadcast's) goes only there, and while that lane has no space it
+   * holds the calls queued behind it: the queue keeps its order.
    */
-  #pickLane(key?: string | number): Lane | undefined {
+  #pickLane(key?: string | number, pin = -1): Lane | undefined {
+    if (pin >= 0) {
+      const lane = this.#workers.lanes[pin];
+      return lane?.open ? lane : undefined;
+    }
     if (key !== undefined) {
       const pinned = this.#affinity.laneOf(key);
       if (pinned !== undefined) return pinned.open ? pinned : undefined;
@@ -628,7 +660,7 @@ export class Dispatcher implements LaneEvents {
         queue.shift();
         continue;
       }
-      const lane = this.#pickLane(call.key);
+      const lane = this.#pickLane(call.key, call.pin);
       if (lane === undefined) {
         this.#elastic?.waiting();
         break;
