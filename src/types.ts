@@ -41,7 +41,9 @@ export interface WorkerOptions {
    * `Deno.env` stays the process's). Default: a copy of the host's environment at spawn.
    */
   env?: Record<string, string>;
-  /** Strings appended to each worker's `process.argv`. Default: none. */
+  /**
+   * Strings appended to each worker's `process.argv`. Default: none.
+   */
   argv?: string[];
   /**
    * Each worker's `process.execArgv`: Node applies the flags that a thread may have (others
