@@ -27,6 +27,8 @@ describe("resolvePoolOptions", () => {
       maxQueue: Infinity,
       timeoutGrace: 1000,
       resourceLimits: undefined,
+      bootstrap: undefined,
+      process: { env: undefined, argv: undefined, execArgv: undefined },
       balancer: undefined,
       permissions: undefined,
       recycle: undefined,
