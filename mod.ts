@@ -70,4 +70,5 @@ export {
   WorkerStartError,
 } from "./src/errors.ts";
 export type { TaskContext } from "./src/worker/task_context.ts";
+export type { TaskStats, TimeDistribution } from "./src/host/task_stats.ts";
 export { type ErrorClass, registerError } from "./src/register_error.ts";

@@ -9,6 +9,7 @@ import { openChannel, startCall } from "./host/stream_calls.ts";
 import { broadcast } from "./host/broadcast.ts";
 import { callObject } from "./host/call_object.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
+import { TaskTimings } from "./host/task_stats.ts";
 import { shown } from "./host/option_schema.ts";
 import {
   checkCloseOptions,
@@ -176,7 +177,7 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
     shutdown: done,
     terminate: done,
     close: (closeOptions?: CloseOptions) => checkedClose(closeOptions, done),
-    stats: () => ({ ...NO_STATS }),
+    stats: () => ({ ...NO_STATS, tasks: {} }),
     [Symbol.asyncDispose]: done,
   };
 }
@@ -283,6 +284,7 @@ function poolFactory(
       },
       bootstrap,
       process: resolved.process,
+      timings: resolved.taskTimings ? new TaskTimings(refs.map((ref) => ref.name)) : undefined,
     });
     const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
     const call = callObject(

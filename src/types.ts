@@ -148,6 +148,12 @@ export interface PoolOptions {
    * passed `memoryBytes` (see {@linkcode RecycleOptions}). Default: never.
    */
   recycle?: RecycleOptions;
+  /**
+   * Keep run-time and wait-time distributions of each task's calls for `stats().tasks` (the
+   * worker stamps each call's start and end; the host adds them to fixed histograms). Default:
+   * true.
+   */
+  taskTimings?: boolean;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface PendingCall {
   lane: number;
   /** The only lane the call may run on (a broadcast's), or -1 for any. */
   pin: number;
+  /** `performance.now()` when the call was made, if the pool keeps task timings; else 0. */
+  calledAt: number;
   /** Request number on its lane (started once the worker's read count passes it). */
   seq: number;
   /** Timeout in ms from dispatch, or 0 for none. */
@@ -85,6 +87,7 @@ export function newCall(
     task,
     lane: -1,
     pin: -1,
+    calledAt: 0,
     seq: 0,
     timeout,
     timer: undefined,

@@ -51,6 +51,7 @@ import {
 import { ControlQueue } from "./control_queue.ts";
 import type { Lane, LaneEvents } from "./lane.ts";
 import type { PoolStats } from "./pool_stats.ts";
+import type { TaskTimings } from "./task_stats.ts";
 import { type DispatcherConfig, Workers } from "./workers.ts";
 
 /**
@@ -94,6 +95,8 @@ export class Dispatcher implements LaneEvents {
     this.#pump();
   };
   readonly #balancer: Balancer;
+  /** Run-time and wait-time distributions per task, if the pool keeps them. */
+  readonly #timings: TaskTimings | undefined;
   /** The lanes that keyed calls are pinned to. */
   readonly #affinity = new Affinity<Lane>();
   /** Growth and shrinking of an elastic pool. */
@@ -114,6 +117,7 @@ export class Dispatcher implements LaneEvents {
   constructor(config: DispatcherConfig) {
     this.#config = config;
     this.#balancer = BALANCERS[config.balancer];
+    this.#timings = config.timings;
     this.#oob = outOfBand(config.runtime.outOfBand);
     this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
@@ -164,6 +168,7 @@ export class Dispatcher implements LaneEvents {
       recycled: this.#recycle?.recycled ?? 0,
       lostWakeups: this.#workers.lanes.reduce((sum, lane) => sum + lane.lostWakeups, 0),
       batches: this.#batchesBefore + this.#workers.lanes.reduce((sum, l) => sum + l.batches, 0),
+      tasks: this.#timings?.snapshot() ?? {},
     };
   }
 
@@ -231,6 +236,7 @@ export class Dispatcher implements LaneEvents {
     const call = newCall(task, options?.timeout ?? this.#config.timeouts[task], options?.signal);
     call.sink = sink;
     call.pin = pin;
+    if (this.#timings !== undefined) call.calledAt = performance.now();
     const id = this.#table.add(call);
     sink?.attach(id, call);
     const oob = this.#oob;
@@ -346,6 +352,9 @@ export class Dispatcher implements LaneEvents {
     if (status === ResponseStatus.SKIPPED) {
       this.#retire(id, call, lane);
       return;
+    }
+    if (lane.stamps !== undefined) {
+      this.#timings!.record(lane.stamps, call.task, call.seq, call.calledAt);
     }
     if (!isSettled(call)) this.#settle(call, status === ResponseStatus.OK, value);
     this.#retire(id, call, lane);

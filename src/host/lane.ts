@@ -87,6 +87,8 @@ export class Lane implements LaneState {
   calls = 0;
   /** Set once the lane takes no new calls: its worker ends when the ones it has are answered. */
   retiring = false;
+  /** The worker's call stamps (`CALL_STAMPS_BYTES`), when the pool keeps task timings. */
+  stamps: Float64Array | undefined = undefined;
   /** Ids of calls with a timeout written before the worker was ready: their clocks wait. */
   readonly unclocked: number[] = [];
   /** Ended calls whose abort notice the worker has not read yet: [id, notice] pairs. */

@@ -103,6 +103,7 @@ const POOL_SCHEMA: Schema = {
     afterCalls: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer"),
     memoryBytes: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer number of bytes"),
   }),
+  taskTimings: BOOLEAN,
 };
 
 /** The options of `close`. */
@@ -139,6 +140,8 @@ export interface ResolvedPoolOptions {
   resourceLimits: ResourceLimits | undefined;
   /** `worker.bootstrap`, its `href` as given (resolved against the caller by `createPool`). */
   bootstrap: BootstrapRef | undefined;
+  /** Whether `stats().tasks` keeps run-time and wait-time distributions. */
+  taskTimings: boolean;
   /** `worker.env`, `worker.argv`, `worker.execArgv`. */
   process: WorkerProcessOptions;
   /** Undefined: the dispatcher's default. */
@@ -213,6 +216,7 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     timeoutGrace: o.timeoutGrace ?? DEFAULT_TIMEOUT_GRACE_MS,
     resourceLimits: o.resourceLimits,
     bootstrap: bootstrapOf(o.worker?.bootstrap),
+    taskTimings: o.taskTimings ?? true,
     process: { env: o.worker?.env, argv: o.worker?.argv, execArgv: o.worker?.execArgv },
     balancer: o.balancer,
     permissions: o.permissions,

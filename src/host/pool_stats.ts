@@ -4,6 +4,10 @@
  * @module
  */
 
+import type { TaskStats } from "./task_stats.ts";
+
+export type { TaskStats };
+
 /** Counters of a pool. */
 export interface PoolStats {
   /** Live worker threads. */
@@ -24,10 +28,15 @@ export interface PoolStats {
   lostWakeups: number;
   /** Groups of calls published to workers (each with at most one wake-up). */
   batches: number;
+  /**
+   * Run-time and wait-time distributions of each task's calls, by task name (empty when the
+   * pool's `taskTimings` option is false).
+   */
+  tasks: Record<string, TaskStats>;
 }
 
 /** The counters of a pool that runs nothing (the inert pools made inside a worker). */
-export const NO_STATS: Readonly<PoolStats> = {
+export const NO_STATS: Readonly<Omit<PoolStats, "tasks">> = {
   threads: 0,
   queued: 0,
   running: 0,

@@ -24,6 +24,7 @@ import type { ElasticBounds } from "./elastic.ts";
 import type { RecycleLimits } from "./recycle.ts";
 import type { InlinerSettings } from "./inline_lane.ts";
 import { Lane, type LaneEvents } from "./lane.ts";
+import type { TaskTimings } from "./task_stats.ts";
 
 /** Failed starts in a row after which a pool stops replacing workers. */
 export const MAX_START_FAILURES = 3;
@@ -62,6 +63,8 @@ export interface DispatcherConfig {
   bootstrap?: BootstrapRef;
   /** The workers' `env`, `argv` and `execArgv`. */
   process?: WorkerProcessOptions;
+  /** Where task timings are kept, if they are. */
+  timings?: TaskTimings;
 }
 
 /** What the workers report to the dispatcher. */
@@ -167,6 +170,7 @@ export class Workers {
       gcOnIdle: config.gcOnIdle,
       measureHeap: config.recycle?.memoryBytes !== undefined,
       bootstrap: config.bootstrap,
+      stamps: config.timings?.stampsBuffer(),
     };
     const handle = config.runtime.spawn(config.entryUrl, {
       ...config.process,
@@ -182,6 +186,7 @@ export class Workers {
       this.#owner,
       config.hostSpinMicroseconds,
     );
+    if (init.stamps !== undefined) lane.stamps = new Float64Array(init.stamps);
     handle.onMessage((message) => this.#onMessage(lane, message as WorkerMessage));
     handle.onData((message) => lane.receive(message));
     handle.onError((error) =>

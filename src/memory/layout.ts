@@ -137,6 +137,19 @@ export const START_ENTRY_I32 = 2;
 export const REGION_BYTES = STARTS_BYTES + SLOT_COUNT * START_ENTRY_I32 * I32_BYTES;
 
 /**
+ * The call stamps of a pool that keeps task timings (`stats().tasks`), in a buffer of their own
+ * per worker: for request number `n`, entry `n & (SLOT_COUNT - 1)` holds two f64 words, `[start,
+ * end]`, the milliseconds of `performance.timeOrigin + performance.now()` (a clock all threads
+ * share) when the task started and when its result (or error) was ready. Single writer: worker;
+ * the host reads an entry once the call's answer has arrived, which the worker writes after both
+ * stamps (an entry is not reused before: the worker takes no call while all of its answer slots
+ * are full).
+ */
+export const CALL_STAMP_ENTRY_F64 = 2;
+/** Bytes of a worker's call stamps buffer. */
+export const CALL_STAMPS_BYTES = SLOT_COUNT * CALL_STAMP_ENTRY_F64 * Float64Array.BYTES_PER_ELEMENT;
+
+/**
  * Set in `SLOT_META_U32` when the message has out-of-band items (see `out_of_band.ts`), which
  * arrive through the runtime's message channel under the same call id.
  */

@@ -22,6 +22,7 @@ import { runtime } from "../runtime/detect.ts";
 import { WorkerLink } from "../transport/link.ts";
 import { isWorkerInit, type WorkerInit, type WorkerMessage } from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
+import { CallStamps } from "./call_stamps.ts";
 import { resolveTask } from "./registry.ts";
 
 const STARTED = Symbol.for("weft.workerStarted");
@@ -123,6 +124,7 @@ async function start(init: WorkerInit, port: ParentPort): Promise<void> {
     outOfBand: runtime.outOfBand,
     data: port,
     measure: init.measureHeap ? () => link.reportHeap(runtime.heapUsedBytes()) : undefined,
+    stamps: init.stamps && new CallStamps(init.stamps),
   }, () => {});
   for (const message of early.splice(0)) loop.onMessage(message);
   post({ type: "ready" });

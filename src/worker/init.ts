@@ -36,6 +36,8 @@ export interface WorkerInit {
   measureHeap: boolean;
   /** Run first, if set. */
   bootstrap: BootstrapRef | undefined;
+  /** The call stamps buffer (`CALL_STAMPS_BYTES`), when the pool keeps task timings. */
+  stamps?: SharedArrayBuffer;
 }
 
 /** Control messages from a worker. */

@@ -41,6 +41,7 @@ import type { TaskEntry } from "./registry.ts";
 import { TransferResult } from "./transfer_result.ts";
 import { CallAborts } from "./call_aborts.ts";
 import { CallContext } from "./task_context.ts";
+import type { CallStamps } from "./call_stamps.ts";
 import { type DataEnd, ItemsChannel } from "../transport/items_channel.ts";
 import { StreamRunner } from "./stream_runner.ts";
 
@@ -58,6 +59,8 @@ export interface WorkerLoopOptions {
   data: DataEnd;
   /** Reports the heap in use to the host (`recycle.memoryBytes`), if it asks for it. */
   measure?: (() => void) | undefined;
+  /** Where calls' start and end times go, when the pool keeps task timings. */
+  stamps?: CallStamps;
 }
 
 /** Calls served between two heap reports of a worker that does not go idle. */
@@ -303,6 +306,12 @@ export class WorkerLoop {
       try {
         arg = requests.take(items);
       } catch (err) {
+        const stamps = this.#options.stamps;
+        if (stamps !== undefined) {
+          // The call ran for no time: its entry must not show an older call's stamps.
+          stamps.started(requests.consumed);
+          stamps.ended(requests.consumed);
+        }
         requests.consume();
         this.#respond(id, ResponseStatus.ERROR, err);
         served++;
@@ -329,7 +338,7 @@ export class WorkerLoop {
         this.#aborts.ended(id);
         this.#respond(id, ResponseStatus.SKIPPED, undefined);
       } else {
-        this.#start(id, task, arg);
+        this.#start(id, task, arg, seq);
         this.#aborts.current = -1;
       }
       // Answers go out in groups while a long batch is served (and large ones one by one), so
@@ -339,9 +348,12 @@ export class WorkerLoop {
     return served;
   }
 
-  #start(id: number, task: TaskEntry | Error | undefined, arg: unknown): void {
+  #start(id: number, task: TaskEntry | Error | undefined, arg: unknown, seq: number): void {
+    const stamps = this.#options.stamps;
+    stamps?.started(seq);
     if (task === undefined || task instanceof Error) {
       const err = task ?? new RangeError(`Cannot run task: no task has this index`);
+      stamps?.ended(seq);
       this.#respond(id, ResponseStatus.ERROR, err);
       return;
     }
@@ -358,6 +370,7 @@ export class WorkerLoop {
       // A context costs an allocation: only functions that declare a second parameter get one.
       result = f.length >= 2 ? f(arg, new CallContext(id, this.#aborts, this.#progress)) : f(arg);
     } catch (err) {
+      stamps?.ended(seq);
       this.#aborts.current = -1;
       this.#aborts.ended(id);
       this.#respond(id, ResponseStatus.ERROR, err);
@@ -371,11 +384,18 @@ export class WorkerLoop {
       this.#asyncPending++;
       this.#aborts.running.add(id);
       (result as PromiseLike<unknown>).then(
-        (value) => this.#settled(id, ResponseStatus.OK, value),
-        (err) => this.#settled(id, ResponseStatus.ERROR, err),
+        (value) => {
+          stamps?.ended(seq);
+          this.#settled(id, ResponseStatus.OK, value);
+        },
+        (err) => {
+          stamps?.ended(seq);
+          this.#settled(id, ResponseStatus.ERROR, err);
+        },
       );
       return;
     }
+    stamps?.ended(seq);
     this.#aborts.ended(id);
     this.#respond(id, ResponseStatus.OK, result);
   }
