@@ -32,7 +32,10 @@ export type {
   PoolControl,
   PoolOpens,
   PoolStats,
+  PoolSyncCalls,
   SingleTaskPool,
+  SyncCallArgs,
+  SyncTaskCall,
   TaskMap,
 } from "./src/pool.ts";
 export { isMain } from "./src/is_main.ts";
@@ -71,4 +74,5 @@ export {
 } from "./src/errors.ts";
 export type { TaskContext } from "./src/worker/task_context.ts";
 export type { TaskStats, TimeDistribution } from "./src/host/task_stats.ts";
+export type { SyncCallOptions } from "./src/host/call_sync.ts";
 export { type ErrorClass, registerError } from "./src/register_error.ts";

@@ -8,6 +8,7 @@ import { Dispatcher, type PoolStats } from "./host/dispatcher.ts";
 import { openChannel, startCall } from "./host/stream_calls.ts";
 import { broadcast } from "./host/broadcast.ts";
 import { callObject } from "./host/call_object.ts";
+import type { SyncCallOptions } from "./host/call_sync.ts";
 import { NO_STATS } from "./host/pool_stats.ts";
 import { TaskTimings } from "./host/task_stats.ts";
 import { shown } from "./host/option_schema.ts";
@@ -63,6 +64,19 @@ export type PoolBroadcasts<T extends TaskMap> = {
  */
 export type BroadcastCall<A, R> = (...args: CallArgs<A>) => Promise<R[]>;
 
+/** The `callSync` object of a pool: one blocking function per task. */
+export type PoolSyncCalls<T extends TaskMap> = {
+  readonly [K in keyof T]: T[K] extends Task<infer A, infer R> ? SyncTaskCall<A, R> : never;
+};
+
+/** Arguments of a synchronous call: the task's argument (no promise), then its options. */
+export type SyncCallArgs<A> = unknown extends A ? [arg?: A, options?: SyncCallOptions]
+  : undefined extends A ? [arg?: A, options?: SyncCallOptions]
+  : [arg: A, options?: SyncCallOptions];
+
+/** A function that calls a task on a worker and blocks until it returns. */
+export type SyncTaskCall<A, R> = (...args: SyncCallArgs<A>) => R;
+
 /** Lifecycle and introspection shared by every pool. */
 export interface PoolControl extends AsyncDisposable {
   /**
@@ -103,6 +117,13 @@ export interface Pool<T extends TaskMap> extends PoolControl {
    * with their results in worker order (rejecting as `Promise.all` does). `transfer` is refused.
    */
   readonly broadcast: PoolBroadcasts<T>;
+  /**
+   * `callSync.<name>(arg, { timeout? })` runs task `name` on a ready worker and blocks this
+   * thread with `Atomics.wait` until it returns, for synchronous APIs (plugins, config loaders,
+   * lint rules). Returns the result; throws the task's error, `TimeoutError`, or a `TypeError`
+   * where this thread may not block or `arg` is a promise.
+   */
+  readonly callSync: PoolSyncCalls<T>;
 }
 
 /** A pool made by `task().createPool()`: it runs that one task. */
@@ -113,6 +134,8 @@ export interface SingleTaskPool<A, R> extends PoolControl {
   readonly open: TaskOpen<A, R>;
   /** Runs the task once on every live worker and resolves with their results in worker order. */
   readonly broadcast: BroadcastCall<A, R>;
+  /** Runs the task on a ready worker and blocks this thread until it returns. */
+  readonly callSync: SyncTaskCall<A, R>;
 }
 
 function taskRefs(tasks: TaskMap): TaskRef[] {
@@ -174,6 +197,11 @@ function inertPool(call: Record<string, unknown>): Pool<TaskMap> {
     call: call as PoolCalls<TaskMap>,
     open: call as PoolOpens<TaskMap>,
     broadcast: call as PoolBroadcasts<TaskMap>,
+    callSync: callObject(Object.keys(call), () => () => {
+      throw new Error(
+        "Cannot call task: this pool was created inside a weft worker, where pools are inert",
+      );
+    }) as PoolSyncCalls<TaskMap>,
     shutdown: done,
     terminate: done,
     close: (closeOptions?: CloseOptions) => checkedClose(closeOptions, done),
@@ -302,9 +330,15 @@ function poolFactory(
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
         broadcast(dispatcher, index, arg, callOptions),
     );
+    const blocking = callObject(
+      refs.map((ref) => ref.name),
+      (_, index) => (arg?: unknown, syncOptions?: SyncCallOptions) =>
+        dispatcher.callSync(index, arg, syncOptions),
+    );
     const close = (closeOptions?: CloseOptions) =>
       checkedClose(closeOptions, () => dispatcher.close(closeOptions?.timeout));
     return {
+      callSync: blocking as PoolSyncCalls<T>,
       call: call as PoolCalls<T>,
       open: open as unknown as PoolOpens<T>,
       broadcast: everywhere as PoolBroadcasts<T>,
@@ -328,9 +362,10 @@ export function singleTaskPoolMethod<A, R>(
     const resolved = resolvePoolOptions(options ?? {}, runtime.availableParallelism());
     const bootstrap = bootstrapFrom(resolved, createPoolOfTask);
     const pool = poolFactory(resolved, bootstrap)({ task: task() });
-    const { call: _, open: __, broadcast: ___, ...control } = pool;
+    const { call: _, open: __, broadcast: ___, callSync: ____, ...control } = pool;
     return {
       ...control,
+      callSync: pool.callSync.task as SyncTaskCall<A, R>,
       call: pool.call.task as AnyTaskCall<A, R>,
       open: pool.open.task as TaskOpen<A, R>,
       broadcast: pool.broadcast.task as BroadcastCall<A, R>,

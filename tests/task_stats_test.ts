@@ -5,7 +5,7 @@ import { busy, fails, sleep } from "./fixtures/timing_tasks.ts";
 
 describe("stats().tasks", () => {
   it("reports run and wait distributions that match known sleeps", async () => {
-    const pool = createPool({ threads: 1 })({ busy, sleep, fails });
+    const pool = createPool({ threads: 1, taskTimings: true })({ busy, sleep, fails });
     try {
       await pool.call.sleep(1); // the worker is ready from here on
       // Four calls of 15 ms, run one after another by one worker: they wait about 0, 15, 30, 45.
@@ -31,8 +31,8 @@ describe("stats().tasks", () => {
     }
   });
 
-  it("is empty with taskTimings: false, and the option is checked", async () => {
-    const pool = createPool({ threads: 1, taskTimings: false })({ sleep });
+  it("is empty without taskTimings, and the option is checked", async () => {
+    const pool = createPool({ threads: 1 })({ sleep });
     try {
       assert.equal(await pool.call.sleep(1), 1);
       assert.deepEqual(pool.stats().tasks, {});

@@ -39,6 +39,13 @@ import { CallQueue } from "./call_queue.ts";
 import { Elastic } from "./elastic.ts";
 import { Recycle } from "./recycle.ts";
 import { INLINE_LANE, InlineLane } from "./inline_lane.ts";
+import {
+  blockUntil,
+  captureOutcome,
+  checkSyncCall,
+  type SyncCallOptions,
+  syncLane,
+} from "./call_sync.ts";
 import { inSlice, later, SLICE_CHECK_EVERY } from "./host_slice.ts";
 import {
   CallTable,
@@ -285,6 +292,48 @@ export class Dispatcher implements LaneEvents {
       call.signal.addEventListener("abort", call.onAbort, { once: true });
     }
     return call.promise;
+  }
+
+  /**
+   * Calls task number `task` and blocks this thread until it returns (see `call_sync.ts`): the
+   * call is written to the least busy ready lane with room and published at once, jumping the
+   * host queue; its clock starts now.
+   * @returns The task's result.
+   * @throws The task's error, `TimeoutError`, the pool's closing error, or an `Error` when no
+   * worker is ready or has room; `TypeError`s of {@linkcode checkSyncCall}.
+   */
+  callSync(task: number, arg: unknown, options?: SyncCallOptions): unknown {
+    if (this.#closed) throw this.#closed;
+    checkSyncCall(arg, options);
+    const lane = syncLane(this.#workers.lanes);
+    const timeout = options?.timeout ?? this.#config.timeouts[task];
+    const call = newCall(task, timeout, undefined);
+    const outcome = captureOutcome(call);
+    if (this.#timings !== undefined) call.calledAt = performance.now();
+    const id = this.#table.add(call);
+    const oob = this.#oob;
+    oob.transfer = undefined;
+    const seq = lane.nextSeq;
+    try {
+      if (!lane.put(id, timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
+        throw new Error(
+          `Cannot call task synchronously: the worker's payload buffer has no room for the argument now, received ${lane.snapshot().length} bytes`,
+        );
+      }
+    } catch (err) {
+      takeItems(oob);
+      this.#table.take(id);
+      throw err;
+    }
+    call.items = this.#takeItems();
+    if (call.items !== undefined) lane.send(id, call.items);
+    call.lane = lane.index;
+    call.seq = seq;
+    this.#live++;
+    lane.publish();
+    const deadline = timeout > 0 ? performance.now() + timeout : Infinity;
+    if (!blockUntil(lane, () => outcome.settled, deadline)) this.#timedOut(id, call);
+    return outcome.take(lane.index);
   }
 
   /**

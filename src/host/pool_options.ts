@@ -216,7 +216,7 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     timeoutGrace: o.timeoutGrace ?? DEFAULT_TIMEOUT_GRACE_MS,
     resourceLimits: o.resourceLimits,
     bootstrap: bootstrapOf(o.worker?.bootstrap),
-    taskTimings: o.taskTimings ?? true,
+    taskTimings: o.taskTimings ?? false,
     process: { env: o.worker?.env, argv: o.worker?.argv, execArgv: o.worker?.execArgv },
     balancer: o.balancer,
     permissions: o.permissions,

@@ -29,8 +29,8 @@ export interface PoolStats {
   /** Groups of calls published to workers (each with at most one wake-up). */
   batches: number;
   /**
-   * Run-time and wait-time distributions of each task's calls, by task name (empty when the
-   * pool's `taskTimings` option is false).
+   * Run-time and wait-time distributions of each task's calls, by task name (empty unless the
+   * pool's `taskTimings` option is true).
    */
   tasks: Record<string, TaskStats>;
 }

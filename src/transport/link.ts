@@ -12,7 +12,8 @@
  * All four operations are sequentially consistent, so either the sleeper sees the work, or the
  * waker sees PARKED and notifies, or the wait sees the bell already changed: no lost wake-up,
  * and no `notify` at all while the other side is awake. The worker may block in `Atomics.wait`;
- * the host only ever waits with `Atomics.waitAsync`.
+ * the host waits with `Atomics.waitAsync`, except during a synchronous call (`callSync`), when
+ * it blocks in `Atomics.wait` on the same bell through the same protocol (`waitSync`).
  *
  * @module
  */
@@ -137,6 +138,25 @@ export class HostLink {
     const wait = Atomics.waitAsync(this.i32, HOST_BELL_I32, bell, ms);
     if (wait.async) wait.value.then(wake);
     else queueMicrotask(() => wake(wait.value as string));
+  }
+
+  /**
+   * Blocks this thread until the bell moves past `bell` or `ms` pass (a synchronous call; see
+   * {@linkcode HostLink.waitAsync} for the wait that never blocks).
+   * @returns `"ok"`, `"not-equal"` or `"timed-out"`, as `Atomics.wait`.
+   */
+  waitSync(bell: number, ms: number): string {
+    return Atomics.wait(this.i32, HOST_BELL_I32, bell, ms);
+  }
+
+  /**
+   * Rings the host's own bell: after a synchronous wait, which changed the host's state and wait
+   * count under it, the pending asynchronous wait (if any) wakes, drains and arms again.
+   */
+  ringHost(): void {
+    // Publish: the state change above is seen by the woken wait (it re-reads everything).
+    Atomics.add(this.i32, HOST_BELL_I32, 1);
+    Atomics.notify(this.i32, HOST_BELL_I32);
   }
 
   /** Marks the host as running (the worker stops notifying). */

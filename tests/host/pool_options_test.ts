@@ -28,7 +28,7 @@ describe("resolvePoolOptions", () => {
       timeoutGrace: 1000,
       resourceLimits: undefined,
       bootstrap: undefined,
-      taskTimings: true,
+      taskTimings: false,
       process: { env: undefined, argv: undefined, execArgv: undefined },
       balancer: undefined,
       permissions: undefined,
