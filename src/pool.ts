@@ -280,6 +280,12 @@ function poolFactory(
   }
   return <T extends TaskMap>(tasks: T): Pool<T> => {
     const refs = taskRefs(tasks);
+    const imported = refs.find((ref) => ref.export !== undefined);
+    if (imported !== undefined && resolved.threads === 0 && resolved.elastic === undefined) {
+      throw new TypeError(
+        `Cannot create pool: task "${imported.name}" is imported by workers only, and a pool of threads: 0 runs every call on the host, received threads: 0`,
+      );
+    }
     if (!isMain) {
       return inertPool(callObject(refs.map((ref) => ref.name), () => inertCall)) as Pool<T>;
     }

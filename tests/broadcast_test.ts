@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { createPool, PoolClosedError } from "../mod.ts";
+import { createPool, importTask, PoolClosedError } from "../mod.ts";
 import { blockUntil, whoAmI } from "./fixtures/basic_tasks.ts";
 import { failOn, visit } from "./fixtures/broadcast_tasks.ts";
 
@@ -59,5 +59,24 @@ describe("pool.broadcast", () => {
   it("rejects once the pool is shut down", async () => {
     await pool.shutdown();
     await assert.rejects(pool.broadcast.visit("late"), PoolClosedError);
+  });
+});
+
+describe("calls that must run on a worker, beside an inline lane", () => {
+  it("are never run on the host: broadcasts and imported tasks", async () => {
+    const shout = importTask<(text: string) => string>({
+      href: "./fixtures/imported_tasks.ts",
+      name: "shout",
+    });
+    const pool = createPool({ threads: 2, inliner: { position: "first" } })({ visit, shout });
+    try {
+      const all = await pool.broadcast.visit("inline");
+      assert.equal(all.length, 2);
+      for (const r of all) assert.notEqual(r.thread, 0);
+      const texts = await Promise.all(Array.from({ length: 8 }, () => pool.call.shout("x")));
+      assert.deepEqual(texts, Array(8).fill("X from worker"));
+    } finally {
+      await pool.shutdown();
+    }
   });
 });

@@ -62,6 +62,13 @@ describe("importTask", () => {
     assert.throws(() => importTask({ href: 5, name: "f" } as never), TypeError);
   });
 
+  it("refuses a pool without workers, which would run it on the host", () => {
+    assert.throws(
+      () => createPool({ threads: 0, inliner: {} })({ shout }),
+      /task "shout" is imported by workers only, and a pool of threads: 0 runs every call on the host/,
+    );
+  });
+
   it("runs as a one-task pool", async () => {
     const single = double.createPool({ threads: 1 });
     try {

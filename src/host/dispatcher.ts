@@ -195,7 +195,9 @@ export class Dispatcher implements LaneEvents {
   /** Indices of the lanes whose workers are alive (starting or ready), in order. */
   liveLanes(): number[] {
     const out: number[] = [];
-    for (const lane of this.#workers.lanes) if (lane.alive) out.push(lane.index);
+    for (const lane of this.#workers.lanes) {
+      if (lane.alive && !lane.retiring) out.push(lane.index);
+    }
     return out;
   }
 
@@ -617,9 +619,11 @@ export class Dispatcher implements LaneEvents {
    * holds the calls queued behind it: the queue keeps its order.
    */
   #pickLane(key?: string | number, pin = -1): Lane | undefined {
-    if (pin >= 0) {
-      const lane = this.#workers.lanes[pin];
-      return lane?.open ? lane : undefined;
+    const pinned = pin >= 0 ? this.#workers.lanes[pin] : undefined;
+    // A lane that left the pool (shrunk, or retiring for a recycled worker) no longer holds its
+    // pinned calls: they go where the balancer sends them.
+    if (pinned !== undefined && pinned.alive && !pinned.retiring) {
+      return pinned.open ? pinned : undefined;
     }
     if (key !== undefined) {
       const pinned = this.#affinity.laneOf(key);
