@@ -60,9 +60,17 @@ describe("pool.callSync", () => {
   });
 
   it("refuses a call before any worker is ready", async () => {
-    const fresh = createPool({ threads: 1 })({ add });
+    // The worker's bootstrap waits for the flag: until then it cannot have started.
+    const flag = new SharedArrayBuffer(4);
+    const fresh = createPool({
+      threads: 1,
+      worker: { bootstrap: { href: "./fixtures/bootstrap_setup.ts", name: "gate", data: flag } },
+    })({ add });
     try {
       assert.throws(() => fresh.callSync.add([1, 1]), /no worker has started yet/);
+      Atomics.store(new Int32Array(flag), 0, 1);
+      Atomics.notify(new Int32Array(flag), 0);
+      // Its answer may come before the worker's "ready" message: the call below must not care.
       assert.equal(await fresh.call.add([1, 1]), 2);
       assert.equal(fresh.callSync.add([1, 1]), 2);
     } finally {

@@ -16,6 +16,7 @@
 import { checkOptions, type Schema, shown } from "./option_schema.ts";
 import { TIMEOUT_MS } from "./call_options.ts";
 import { WorkerCrashedError } from "../errors.ts";
+import { WorkerState } from "../memory/layout.ts";
 import type { PendingCall } from "./call_table.ts";
 import type { Lane } from "./lane.ts";
 
@@ -107,16 +108,20 @@ export function blockUntil(lane: Lane, done: () => boolean, deadline: number): b
 }
 
 /**
- * The least busy lane that is ready and has room, for a synchronous call: one still starting
- * would answer only after its "ready" message, which the blocked event loop cannot deliver.
+ * The least busy lane whose worker runs its loop and has room, for a synchronous call: one still
+ * loading its modules may yet fail to start, which the blocked event loop would not hear of.
  * @throws {Error} When no lane is ready, or none that is has room.
  */
 export function syncLane(lanes: readonly Lane[]): Lane {
   let best: Lane | undefined;
   let starting = false;
   for (const lane of lanes) {
-    if (lane.alive && !lane.ready) starting = true;
-    if (!lane.ready || !lane.open) continue;
+    // A worker that has entered its loop has loaded its modules, even if its "ready" message
+    // (which only the event loop delivers) has not been read yet.
+    const state = lane.link.workerState();
+    const running = lane.ready || state === WorkerState.RUNNING || state === WorkerState.PARKED;
+    if (lane.alive && !running) starting = true;
+    if (!running || !lane.open) continue;
     if (best === undefined || lane.inFlight < best.inFlight) best = lane;
   }
   if (best !== undefined) return best;
