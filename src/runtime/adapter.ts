@@ -87,6 +87,11 @@ export interface Runtime {
   parentPort(): ParentPort | undefined;
   /** Inside a worker: the data given at spawn. */
   workerData(): unknown;
+  /**
+   * Inside a worker, before any task module loads: refuses the process-wide calls through which
+   * a task could end the host or the other workers (see `src/runtime/worker_guards.ts`).
+   */
+  guardWorker(): void;
   /** Threads the machine offers this process. */
   availableParallelism(): number;
   /** A garbage collection, where the runtime exposes one. */

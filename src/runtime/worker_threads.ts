@@ -23,6 +23,7 @@ import {
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
 import { compileCacheEnv } from "./compile_cache.ts";
+import { guardWorker } from "./worker_guards.ts";
 
 /**
  * One end of a web `MessageChannel`, as much of it as weft uses (typed here because Node's and
@@ -217,6 +218,7 @@ export function workerThreadsRuntime(
       new ThreadHandle(url, options, name, name === "node" ? compileCacheEnv() : undefined),
     parentPort: () => port,
     workerData: () => wrapped?.data,
+    guardWorker: () => guardWorker({ webWorker: false }),
     availableParallelism: () => osParallelism(),
     macrotask: (task) => void setImmediate(task),
     backgroundTimer: (task, ms) => {

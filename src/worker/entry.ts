@@ -100,6 +100,7 @@ async function boot(
 }
 
 async function start(init: WorkerInit, port: ParentPort): Promise<void> {
+  runtime.guardWorker();
   const post = (message: WorkerMessage) => port.postMessage(message);
   // A listening port keeps the worker's event loop alive while the loop is parked in
   // `Atomics.waitAsync`, which by itself does not (on any of the three runtimes). Items that come
