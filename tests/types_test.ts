@@ -9,6 +9,7 @@ import {
   type Channel,
   createPool,
   importTask,
+  type Permissions,
   type Pool,
   type StreamCall,
   type Task,
@@ -77,6 +78,12 @@ function optionTypes() {
   createPool({ threads: "2" });
   // @ts-expect-error: a misspelled nested option
   createPool({ worker: { spinMicrosecond: 5 } });
+  const permissions: Permissions = { read: ["/data"], net: false, env: true };
+  createPool({ permissions });
+  // @ts-expect-error: a permission is a boolean or a list of strings
+  createPool({ permissions: { read: "/data" } });
+  // @ts-expect-error: not a permission
+  createPool({ permissions: { hrtime: true } });
 }
 
 const lines = task({

@@ -11,6 +11,7 @@
 import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
 import { allocateLink, type PayloadOptions } from "../memory/region.ts";
 import type { ResourceLimits, Runtime, WorkerProcessOptions } from "../runtime/adapter.ts";
+import type { Permissions } from "../runtime/permissions.ts";
 import { HostLink } from "../transport/link.ts";
 import {
   type BootstrapRef,
@@ -65,6 +66,8 @@ export interface DispatcherConfig {
   process?: WorkerProcessOptions;
   /** Where task timings are kept, if they are. */
   timings?: TaskTimings;
+  /** What the workers may do (Deno threads); undefined: the host's own permissions. */
+  permissions?: Permissions;
 }
 
 /** What the workers report to the dispatcher. */
@@ -177,6 +180,8 @@ export class Workers {
       workerData: init,
       name: `weft-${index}`,
       resourceLimits: config.resourceLimits,
+      permissions: config.permissions,
+      modules: config.modules,
     });
     handle.unref();
     const lane = new Lane(

@@ -7,6 +7,7 @@
 
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { DataEnd } from "../transport/items_channel.ts";
+import type { Permissions } from "./permissions.ts";
 
 /**
  * One end of a worker's data channel, which carries calls' out-of-band items (see
@@ -69,6 +70,13 @@ export interface SpawnOptions extends WorkerProcessOptions {
   workerData: unknown;
   /** Thread name, for debuggers. */
   name: string;
+  /**
+   * What the worker may do, where the runtime enforces it on threads (Deno: through its Web
+   * Worker); `createPool` refuses permissions elsewhere. Default: the host's own.
+   */
+  permissions?: Permissions;
+  /** The task modules the worker imports: with `permissions`, it may read or import them. */
+  modules?: readonly string[];
 }
 
 /** The worker's channels back to the host: control messages, and out-of-band items. */

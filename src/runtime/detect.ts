@@ -7,6 +7,7 @@
 
 import type { Runtime } from "./adapter.ts";
 import { checkNodeVersion } from "./node_version.ts";
+import { withWebWorkers } from "./web_worker.ts";
 import { workerThreadsRuntime } from "./worker_threads.ts";
 
 interface BunGlobal {
@@ -42,7 +43,7 @@ function detect(): Runtime {
     return workerThreadsRuntime("bun", () => bun.gc(false), OUT_OF_BAND.bun);
   }
   if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
-    return workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno);
+    return withWebWorkers(workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno));
   }
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process;
   checkNodeVersion(node?.versions?.node);

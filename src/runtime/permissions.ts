@@ -132,27 +132,70 @@ export function processPermissionFlags(
   }
 }
 
+/** The Deno flag without which a Worker cannot take permissions (Deno 2.9). */
+export const DENO_WORKER_FLAG = "--unstable-worker-options";
+
 /**
- * Checks that thread workers on `runtime` can enforce `permissions`. A Node.js or Bun thread
- * shares its process's access, so any permission other than `true` is refused there.
+ * True when `permissions` denies or narrows anything; a pool whose permissions are all `true`
+ * runs as one without them.
+ */
+export function restricts(permissions: Permissions): boolean {
+  return PERMISSION_NAMES.some((name) => grantOf(permissions, name) !== true);
+}
+
+/**
+ * Checks that thread workers on `runtime` can enforce `permissions`. Deno's can, through the
+ * Web Worker's own permissions, when Deno runs with {@linkcode DENO_WORKER_FLAG}; a Node.js or
+ * Bun thread shares its process's access, so any permission other than `true` is refused there.
  * @throws {UnenforceablePermissionError} Naming the first such permission and what would
- * enforce it.
+ * enforce it, or the flag Deno lacks.
  */
 export function checkThreadPermissions(runtime: RuntimeName, permissions: Permissions): void {
-  for (const name of PERMISSION_NAMES) {
-    if (grantOf(permissions, name) === true) continue;
-    const elsewhere = runtime === "node" && name in NODE_FLAGS
-      ? `isolation: "process" on Node.js enforces ${NODE_ENFORCES}; Deno enforces every permission`
-      : "Deno processes enforce every permission";
+  const name = PERMISSION_NAMES.find((name) => grantOf(permissions, name) !== true);
+  if (name === undefined) return;
+  if (runtime === "deno") {
+    if (denoFlagGiven(DENO_WORKER_FLAG) !== false) return;
     throw new UnenforceablePermissionError(
-      `Cannot create pool: ${RUNTIME_NAMES[runtime]} threads cannot enforce permissions.${name} (${
-        runtime === "deno"
-          ? "weft starts Deno threads without their permission option"
-          : "a thread shares its process's access"
-      }; ${elsewhere}), received ${shownGrant(permissions, name)}`,
+      `Cannot create pool: Deno threads enforce permissions only when Deno runs with ${DENO_WORKER_FLAG} (a Worker's own permissions are unstable in Deno 2), so run \`deno run ${DENO_WORKER_FLAG} ...\` or use isolation: "process", received ${
+        shownGrant(permissions, name)
+      } without the flag`,
       { permission: name, runtime, isolation: "thread" },
     );
   }
+  const elsewhere = runtime === "node" && name in NODE_FLAGS
+    ? `isolation: "process" on Node.js enforces ${NODE_ENFORCES}; Deno enforces every permission`
+    : "Deno enforces every permission, on threads and processes";
+  throw new UnenforceablePermissionError(
+    `Cannot create pool: ${
+      RUNTIME_NAMES[runtime]
+    } threads cannot enforce permissions.${name} (a thread shares its process's access; ${elsewhere}), received ${
+      shownGrant(permissions, name)
+    }`,
+    { permission: name, runtime, isolation: "thread" },
+  );
+}
+
+/**
+ * Whether Deno runs with `flag`, read from its command line where the system shows it
+ * (`/proc/self/cmdline`, with read access to it already granted: never a prompt). Undefined
+ * where it cannot be told; then Deno's own check ends the process naming the flag if it is
+ * missing. A flag enabled through `deno.json`'s `"unstable"` list is not seen here.
+ */
+function denoFlagGiven(flag: string): boolean | undefined {
+  const deno = (globalThis as unknown as { Deno: DenoFiles }).Deno;
+  const path = "/proc/self/cmdline";
+  try {
+    if (deno.permissions.querySync({ name: "read", path }).state !== "granted") return undefined;
+    return new TextDecoder().decode(deno.readFileSync(path)).split("\0").includes(flag);
+  } catch {
+    // No such file (macOS, Windows): the command line cannot be read, so leave it to Deno.
+    return undefined;
+  }
+}
+
+interface DenoFiles {
+  permissions: { querySync(descriptor: { name: "read"; path: string }): { state: string } };
+  readFileSync(path: string): Uint8Array;
 }
 
 /**

@@ -30,7 +30,7 @@ import { guardWorker } from "./worker_guards.ts";
  * Deno's type libraries describe the global differently). Node's and Bun's ports, and Deno's web
  * ports, can stop holding the event loop open with `unref`.
  */
-interface DataPort {
+export interface DataPort {
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
   onmessage: ((event: { data: unknown }) => void) | null;
   close(): void;
@@ -174,7 +174,7 @@ function loadable(url: URL): URL {
 }
 
 /** The next message queued on `port`, taken now; works on web ports on all three runtimes. */
-function receiveFrom(port: DataPort): unknown {
+export function receiveFrom(port: DataPort): unknown {
   return receiveMessageOnPort(port as never)?.message;
 }
 
