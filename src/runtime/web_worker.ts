@@ -126,10 +126,10 @@ export function withWebWorkers(base: Runtime): Runtime {
         packageRoot(url),
         ...(options.modules ?? []),
       ]);
-      const boot = `data:text/javascript,${encodeURIComponent(bootSource(url))}`;
+      const bootUrl = `data:text/javascript,${encodeURIComponent(bootSource(url))}`;
       return base.spawn(RELAY_URL, {
         ...options,
-        workerData: { boot, name: options.name, permissions, init: options.workerData },
+        workerData: { boot: bootUrl, name: options.name, permissions, init: options.workerData },
       });
     },
     parentPort: () => boot?.port ?? base.parentPort(),
