@@ -77,7 +77,7 @@ export class UnenforceablePermissionError extends Error {
   readonly permission: string;
   /** The runtime that cannot enforce it: `deno`, `node` or `bun`. */
   readonly runtime: string;
-  /** The isolation asked for: `thread` or `process`. */
+  /** Where the calls would run: `thread`, `process`, or `inline` (on the host, the inliner's). */
   readonly isolation: string;
   /**
    * Creates the error.

@@ -20,7 +20,7 @@ import {
 import { isMain } from "./is_main.ts";
 import { resolveHref } from "./runtime/caller_url.ts";
 import { runtime } from "./runtime/detect.ts";
-import { checkThreadPermissions, restricts } from "./runtime/permissions.ts";
+import { checkThreadPermissions } from "./runtime/permissions.ts";
 import { workerEntryUrl } from "./runtime/entry_url.ts";
 import type { Task } from "./task.ts";
 import type {
@@ -275,11 +275,10 @@ function poolFactory(
   resolved: ResolvedPoolOptions,
   bootstrap: BootstrapRef | undefined,
 ): <T extends TaskMap>(tasks: T) => Pool<T> {
-  // All `true` restricts nothing: such a pool runs as one without permissions.
-  const permissions = resolved.permissions !== undefined && restricts(resolved.permissions)
-    ? resolved.permissions
-    : undefined;
-  if (permissions !== undefined) checkThreadPermissions(runtime.name, permissions);
+  const permissions = resolved.permissions;
+  if (permissions !== undefined) {
+    checkThreadPermissions(runtime.name, permissions, { inline: resolved.inliner !== undefined });
+  }
   return <T extends TaskMap>(tasks: T): Pool<T> => {
     const refs = taskRefs(tasks);
     const imported = refs.find((ref) => ref.export !== undefined);

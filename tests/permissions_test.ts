@@ -55,6 +55,21 @@ describe("permissions on threads", () => {
     },
   );
 
+  it("are refused with an inliner, which runs calls on the host", () => {
+    assert.throws(
+      () => createPool({ threads: 1, inliner: {}, permissions: { read: ["/data"] } }),
+      (err: unknown) => {
+        assert.ok(err instanceof UnenforceablePermissionError, String(err));
+        assert.equal(err.isolation, "inline");
+        assert.match(
+          err.message,
+          /^Cannot create pool: the inliner runs calls on the host, where permissions\.read cannot be enforced; leave out inliner or permissions, received read: \["\/data"\] with an inliner$/,
+        );
+        return true;
+      },
+    );
+  });
+
   it("that allow everything restrict nothing, so every runtime runs them", async () => {
     const all = { read: true, write: true, net: true, env: true, run: true, ffi: true, sys: true };
     const pool = createPool({ threads: 1, permissions: { ...all, import: true } })(tasks);

@@ -11,7 +11,7 @@ import {
   MAX_PAYLOAD_BYTES,
 } from "../memory/region.ts";
 import type { ResourceLimits, WorkerProcessOptions } from "../runtime/adapter.ts";
-import { PERMISSION_NAMES, type Permissions } from "../runtime/permissions.ts";
+import { PERMISSION_NAMES, type Permissions, restricts } from "../runtime/permissions.ts";
 import type { RecycleLimits } from "./recycle.ts";
 import type { InlinerSettings } from "./inline_lane.ts";
 import type { BootstrapRef } from "../worker/init.ts";
@@ -146,7 +146,7 @@ export interface ResolvedPoolOptions {
   process: WorkerProcessOptions;
   /** Undefined: the dispatcher's default. */
   balancer: (typeof BALANCERS)[number] | undefined;
-  /** Undefined: the workers have the host's own permissions. */
+  /** Undefined: the workers have the host's own permissions (all `true` comes out so too). */
   permissions: Permissions | undefined;
   /** Set when `recycle` sets a limit. */
   recycle: RecycleLimits | undefined;
@@ -199,6 +199,10 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
       }`,
     );
   }
+  // All `true` restricts nothing: such a pool runs as one without permissions.
+  const permissions = o.permissions !== undefined && restricts(o.permissions)
+    ? o.permissions as Permissions
+    : undefined;
   const elastic = typeof o.threads === "object"
     ? elasticThreads(o.threads, o.allowOversubscribe === true, parallelism)
     : undefined;
@@ -219,7 +223,7 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
     taskTimings: o.taskTimings ?? false,
     process: { env: o.worker?.env, argv: o.worker?.argv, execArgv: o.worker?.execArgv },
     balancer: o.balancer,
-    permissions: o.permissions,
+    permissions,
     recycle: o.recycle?.afterCalls !== undefined || o.recycle?.memoryBytes !== undefined
       ? { afterCalls: o.recycle.afterCalls, memoryBytes: o.recycle.memoryBytes }
       : undefined,

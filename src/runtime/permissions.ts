@@ -147,12 +147,26 @@ export function restricts(permissions: Permissions): boolean {
  * Checks that thread workers on `runtime` can enforce `permissions`. Deno's can, through the
  * Web Worker's own permissions, when Deno runs with {@linkcode DENO_WORKER_FLAG}; a Node.js or
  * Bun thread shares its process's access, so any permission other than `true` is refused there.
+ * @param options `inline`: the pool also runs calls on the host (its inliner), where nothing
+ * enforces permissions.
  * @throws {UnenforceablePermissionError} Naming the first such permission and what would
- * enforce it, or the flag Deno lacks.
+ * enforce it, or the flag Deno lacks, or the inliner.
  */
-export function checkThreadPermissions(runtime: RuntimeName, permissions: Permissions): void {
+export function checkThreadPermissions(
+  runtime: RuntimeName,
+  permissions: Permissions,
+  options: { inline?: boolean } = {},
+): void {
   const name = PERMISSION_NAMES.find((name) => grantOf(permissions, name) !== true);
   if (name === undefined) return;
+  if (options.inline === true) {
+    throw new UnenforceablePermissionError(
+      `Cannot create pool: the inliner runs calls on the host, where permissions.${name} cannot be enforced; leave out inliner or permissions, received ${
+        shownGrant(permissions, name)
+      } with an inliner`,
+      { permission: name, runtime, isolation: "inline" },
+    );
+  }
   if (runtime === "deno") {
     if (denoFlagGiven(DENO_WORKER_FLAG) !== false) return;
     throw new UnenforceablePermissionError(

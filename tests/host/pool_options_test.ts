@@ -234,6 +234,11 @@ describe("permissions", () => {
   it("take true, false or a list of non-empty strings per permission", () => {
     const permissions = { read: ["/data"], net: false, env: true, import: [] };
     assert.deepEqual(resolvePoolOptions({ permissions }, 2).permissions, permissions);
+    const all = { read: true, write: true, net: true, env: true, run: true, ffi: true, sys: true };
+    assert.equal(
+      resolvePoolOptions({ permissions: { ...all, import: true } }, 2).permissions,
+      undefined,
+    );
     assert.throws(
       () => resolvePoolOptions({ permissions: { read: "/data" } }, 2),
       /^TypeError: Cannot create pool: permissions\.read must be true, false or an array of non-empty strings, received "\/data" \(a string\)$/,

@@ -155,7 +155,7 @@ describe("thread permissions", () => {
     refused(
       () => checkThreadPermissions("node", { ...ALL, net: false }),
       "net",
-      /Deno processes enforce every permission\), received net: false$/,
+      /Deno enforces every permission, on threads and processes\), received net: false$/,
     );
     refused(() => checkThreadPermissions("bun", {}), "read", /^Cannot create pool: Bun threads/);
     checkThreadPermissions("node", ALL);
