@@ -181,7 +181,10 @@ export class Workers {
       name: `weft-${index}`,
       resourceLimits: config.resourceLimits,
       permissions: config.permissions,
-      modules: config.modules,
+      // The bootstrap module is loaded like a task module, so it must be readable too.
+      modules: config.bootstrap === undefined
+        ? config.modules
+        : [...config.modules, config.bootstrap.href],
     });
     handle.unref();
     const lane = new Lane(

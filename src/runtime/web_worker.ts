@@ -122,6 +122,15 @@ export function withWebWorkers(base: Runtime): Runtime {
     ...base,
     spawn: (url, options) => {
       if (options.permissions === undefined) return base.spawn(url, options);
+      // A Web Worker has no env, argv or execArgv of its own to set: refused, not ignored.
+      const unsettable = (["env", "argv", "execArgv"] as const).find((k) =>
+        options[k] !== undefined
+      );
+      if (unsettable !== undefined) {
+        throw new TypeError(
+          `Cannot create pool: a Deno worker with permissions is a Web Worker, whose ${unsettable} cannot be set; leave out process.${unsettable} or permissions, received both`,
+        );
+      }
       const permissions = denoWorkerPermissions(options.permissions, [
         packageRoot(url),
         ...(options.modules ?? []),
