@@ -123,6 +123,10 @@ describe("permissions on threads", () => {
         assert.deepEqual(r.afterCrash, { value: "pong" });
         assert.equal(r.respawns, 1);
         assert.equal(r.echo, true);
+        assert.equal(
+          r.processOptions,
+          "TypeError: Cannot create pool: a Deno worker with permissions is a Web Worker, whose env cannot be set; leave out worker.env or permissions, received both",
+        );
       } finally {
         rmSync(dir, { recursive: true });
       }

@@ -128,7 +128,7 @@ export function withWebWorkers(base: Runtime): Runtime {
       );
       if (unsettable !== undefined) {
         throw new TypeError(
-          `Cannot create pool: a Deno worker with permissions is a Web Worker, whose ${unsettable} cannot be set; leave out process.${unsettable} or permissions, received both`,
+          `Cannot create pool: a Deno worker with permissions is a Web Worker, whose ${unsettable} cannot be set; leave out worker.${unsettable} or permissions, received both`,
         );
       }
       const permissions = denoWorkerPermissions(options.permissions, [
