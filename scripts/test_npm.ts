@@ -156,6 +156,9 @@ if (isMain) {
   const results = await Promise.all([pool.call.add([20, 22]), pool.call.greet("ada")]);
   assert.deepEqual(results, [42, "hello ada"]);
   await pool.shutdown();
+  const processes = createPool({ threads: 1, isolation: "process" })({ add });
+  assert.equal(await processes.call.add([2, 3]), 5);
+  await processes.close();
   console.log("esm import: ok");
 }
 `;
@@ -173,6 +176,9 @@ if (isMain) {
     const pool = createPool({ threads: 1 })({ double });
     assert.equal(await pool.call.double(21), 42);
     await pool.shutdown();
+    const processes = createPool({ threads: 1, isolation: "process" })({ double });
+    assert.equal(await processes.call.double(4), 8);
+    await processes.close();
     console.log("require: ok");
   })().catch((err) => {
     console.error(err);
@@ -254,6 +260,7 @@ try {
     const paths = packed.files;
     const wanted = ["package.json", "LICENSE", "esm/mod.js", "esm/mod.d.ts"];
     wanted.push("esm/src/worker/entry.js", "esm/src/runtime/entry_url.js");
+    wanted.push("esm/src/worker/relay_entry.js", "esm/src/process/child_entry.js");
     const missing = wanted.filter((p) => !paths.includes(p));
     const source = paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"));
     for (const m of missing) console.log(`contents | missing from the tarball: ${m}`);

@@ -14,6 +14,7 @@ import { TaskTimings } from "./host/task_stats.ts";
 import { shown } from "./host/option_schema.ts";
 import {
   checkCloseOptions,
+  checkRemoteModules,
   type ResolvedPoolOptions,
   resolvePoolOptions,
 } from "./host/pool_options.ts";
@@ -21,7 +22,10 @@ import { isMain } from "./is_main.ts";
 import { resolveHref } from "./runtime/caller_url.ts";
 import { runtime } from "./runtime/detect.ts";
 import { checkThreadPermissions } from "./runtime/permissions.ts";
-import { workerEntryUrl } from "./runtime/entry_url.ts";
+import type { Runtime } from "./runtime/adapter.ts";
+import { processEntryUrls, workerEntryUrl } from "./runtime/entry_url.ts";
+import { registerWeftErrors } from "./memory/error_classes.ts";
+import { childPermissionFlags, processRuntime } from "./runtime/process_worker.ts";
 import type { Task } from "./task.ts";
 import type {
   AnyTaskCall,
@@ -276,8 +280,11 @@ function poolFactory(
   bootstrap: BootstrapRef | undefined,
 ): <T extends TaskMap>(tasks: T) => Pool<T> {
   const permissions = resolved.permissions;
-  if (permissions !== undefined) {
+  if (permissions !== undefined && resolved.isolation === "thread") {
     checkThreadPermissions(runtime.name, permissions, { inline: resolved.inliner !== undefined });
+  } else if (permissions !== undefined) {
+    // Refused here, as on threads; the flags themselves need the task modules (below).
+    childPermissionFlags(resolved.runtime ?? runtime.name, permissions, []);
   }
   return <T extends TaskMap>(tasks: T): Pool<T> => {
     const refs = taskRefs(tasks);
@@ -291,8 +298,9 @@ function poolFactory(
       return inertPool(callObject(refs.map((ref) => ref.name), () => inertCall)) as Pool<T>;
     }
     const modules = taskModules(refs, resolved.module);
+    checkRemoteModules(resolved, modules);
     const dispatcher = new Dispatcher({
-      runtime,
+      runtime: resolved.isolation === "process" ? processPoolRuntime(resolved, modules) : runtime,
       entryUrl: workerEntryUrl(),
       threads: resolved.threads,
       elastic: resolved.elastic,
@@ -309,7 +317,9 @@ function poolFactory(
       hostSpinMicroseconds: resolved.hostSpinMicroseconds,
       maxQueue: resolved.maxQueue,
       balancer: resolved.balancer ?? "leastBusy",
-      timeoutGrace: resolved.timeoutGrace,
+      timeoutGrace: resolved.isolation === "process"
+        ? processBackstop(resolved.timeoutGrace)
+        : resolved.timeoutGrace,
       resourceLimits: resolved.resourceLimits,
       recycle: resolved.recycle,
       // The host has every task's function already: it defined them.
@@ -323,15 +333,21 @@ function poolFactory(
       permissions,
     });
     const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
+    const processes = resolved.isolation === "process";
+    if (processes) refuseStreams(refs, generators);
     const call = callObject(
       refs.map((ref) => ref.name),
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
-        startCall(dispatcher, index, generators[index], arg, callOptions),
+        processes
+          ? processCall(dispatcher, index, arg, callOptions)
+          : startCall(dispatcher, index, generators[index], arg, callOptions),
     );
     const open = callObject(
       refs.map((ref) => ref.name),
-      (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
-        openChannel(dispatcher, index, arg, callOptions),
+      (_, index) => (arg?: unknown, callOptions?: CallOptions) => {
+        if (processes) throw new TypeError(streamsRefused("open a channel", "a channel"));
+        return openChannel(dispatcher, index, arg, callOptions);
+      },
     );
     const everywhere = callObject(
       refs.map((ref) => ref.name),

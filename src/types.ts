@@ -139,6 +139,31 @@ export interface PoolOptions {
    */
   permissions?: Permissions;
   /**
+   * Where the tasks run: `"thread"` (a worker thread of this process) or `"process"` (a child
+   * process of its own per worker, which runs them on a worker thread; a crash, `process.exit`
+   * or a runaway allocation there ends only that child, and the child dies with this process).
+   * Calls behave the same either way. Default: `"thread"`.
+   */
+  isolation?: "thread" | "process";
+  /**
+   * The runtime a process worker runs on: this process's own executable when it is the same
+   * runtime, else `deno`, `node` or `bun` from `PATH`. Only with `isolation: "process"`.
+   * Default: the runtime this process runs on.
+   */
+  runtime?: "deno" | "node" | "bun";
+  /**
+   * Argv placed before the runtime's executable when a process worker starts: a sandbox
+   * (`["bwrap", "--dev-bind", "/", "/", "--unshare-net", "--"]`) or a launcher (`nice`, `taskset`,
+   * `prlimit`). Only with `isolation: "process"`. Default: none.
+   */
+  command?: readonly string[];
+  /**
+   * Lets process workers import task modules from `http:` or `https:` URLs (Deno children only);
+   * without it such a pool is refused, since its children would run code from the network. Only
+   * with `isolation: "process"`. Default: `false`.
+   */
+  allowRemoteModules?: boolean;
+  /**
    * Adds the host thread as one more lane, which runs calls itself once the pool is busy enough
    * (see {@linkcode InlinerOptions}); with `threads: 0` it runs every call. Default: off.
    */

@@ -18,6 +18,7 @@ import {
 } from "./fixtures/basic_tasks.ts";
 import { ghost, present } from "./fixtures/ghost_tasks.ts";
 import { never } from "./fixtures/broken_tasks.ts";
+import { ISOLATIONS } from "./fixtures/isolation.ts";
 
 const tasks = {
   add,
@@ -33,152 +34,154 @@ const tasks = {
   hang,
 };
 
-describe("a pool", () => {
-  const pool = createPool({ threads: 2 })(tasks);
-  after(() => pool.shutdown());
+for (const isolation of ISOLATIONS) {
+  describe(`a pool (${isolation} workers)`, () => {
+    const pool = createPool({ threads: 2, isolation })(tasks);
+    after(() => pool.shutdown());
 
-  /**
-   * Resolves once both workers have answered a call: calls go to workers that are ready before
-   * ones still starting, so the spreading below holds only from then on.
-   */
-  async function bothReady(): Promise<void> {
-    const seen = new Set<unknown>();
-    const start = performance.now();
-    while (seen.size < 2) {
-      if (performance.now() - start > 10_000) assert.fail("a worker never became ready");
-      for (const id of await Promise.all(Array.from({ length: 4 }, () => pool.call.whoAmI()))) {
-        seen.add(id);
+    /**
+     * Resolves once both workers have answered a call: calls go to workers that are ready before
+     * ones still starting, so the spreading below holds only from then on.
+     */
+    async function bothReady(): Promise<void> {
+      const seen = new Set<unknown>();
+      const start = performance.now();
+      while (seen.size < 2) {
+        if (performance.now() - start > 10_000) assert.fail("a worker never became ready");
+        for (const id of await Promise.all(Array.from({ length: 4 }, () => pool.call.whoAmI()))) {
+          seen.add(id);
+        }
+        // Let the event loop deliver the other worker's "ready".
+        await new Promise((resolve) => setTimeout(resolve, 1));
       }
-      // Let the event loop deliver the other worker's "ready".
-      await new Promise((resolve) => setTimeout(resolve, 1));
     }
-  }
 
-  it("runs sync and async tasks and resolves with their results", async () => {
-    const [sum, text] = await Promise.all([pool.call.add([1, 2]), pool.call.greet("ada")]);
-    assert.equal(sum, 3);
-    assert.equal(text, "hello ada");
-  });
-
-  it("awaits promise arguments before dispatch", async () => {
-    assert.equal(await pool.call.add(Promise.resolve([20, 22] as [number, number])), 42);
-  });
-
-  it("settles thousands of calls made in one tick, more than the mailbox holds", async () => {
-    const calls = Array.from({ length: 3000 }, (_, i) => pool.call.add([i, i]));
-    const results = await Promise.all(calls);
-    results.forEach((value, i) => assert.equal(value, 2 * i));
-  });
-
-  it("publishes the calls of one tick together, with one wake-up per worker", async () => {
-    await bothReady();
-    const before = pool.stats().batches;
-    await Promise.all(Array.from({ length: 10 }, (_, i) => pool.call.add([i, 1])));
-    // Ten calls round-robin over two workers: one publication for each.
-    assert.equal(pool.stats().batches - before, 2);
-  });
-
-  it("spreads calls over the workers once both are ready", async () => {
-    await bothReady();
-    const ids = await Promise.all(Array.from({ length: 8 }, () => pool.call.whoAmI()));
-    assert.equal(new Set(ids).size, 2);
-  });
-
-  it("fails only the call whose task throws, keeping class, message and stack", async () => {
-    await assert.rejects(pool.call.fail("bad input"), (err: Error) => {
-      assert.ok(err instanceof TypeError);
-      assert.equal(err.message, "bad input");
-      assert.match(err.stack ?? "", /basic_tasks\.ts/);
-      return true;
+    it("runs sync and async tasks and resolves with their results", async () => {
+      const [sum, text] = await Promise.all([pool.call.add([1, 2]), pool.call.greet("ada")]);
+      assert.equal(sum, 3);
+      assert.equal(text, "hello ada");
     });
-    assert.equal(await pool.call.add([2, 3]), 5);
-  });
 
-  it("fails only the call whose async task rejects", async () => {
-    const [bad, good] = await Promise.allSettled([
-      pool.call.rejectLater("late"),
-      pool.call.add([1, 1]),
-    ]);
-    assert.equal(bad.status, "rejected");
-    assert.ok((bad as PromiseRejectedResult).reason instanceof RangeError);
-    assert.deepEqual(good, { status: "fulfilled", value: 2 });
-  });
+    it("awaits promise arguments before dispatch", async () => {
+      assert.equal(await pool.call.add(Promise.resolve([20, 22] as [number, number])), 42);
+    });
 
-  it("rejects an argument holding a function before dispatch, naming its path", async () => {
-    await assert.rejects(
-      pool.call.echo({ user: { name: "ada", onSave: () => {} } }),
-      (err: Error) => err instanceof TypeError && err.message.includes("arg.user.onSave"),
-    );
-    await assert.rejects(
-      pool.call.echo({ items: [1, 2, 3, { onClick() {} }] }),
-      (err: Error) => err instanceof TypeError && err.message.includes("arg.items[3].onClick"),
-    );
-    await assert.rejects(pool.call.echo(Symbol("local")), TypeError);
-  });
+    it("settles thousands of calls made in one tick, more than the mailbox holds", async () => {
+      const calls = Array.from({ length: 3000 }, (_, i) => pool.call.add([i, i]));
+      const results = await Promise.all(calls);
+      results.forEach((value, i) => assert.equal(value, 2 * i));
+    });
 
-  it("rejects a result that cannot cross with a TypeError naming its path", async () => {
-    await assert.rejects(
-      pool.call.returnFunction(),
-      (err: Error) => err instanceof TypeError && err.message.includes("result.nested.cb"),
-    );
-    assert.equal(await pool.call.add([1, 0]), 1);
-  });
+    it("publishes the calls of one tick together, with one wake-up per worker", async () => {
+      await bothReady();
+      const before = pool.stats().batches;
+      await Promise.all(Array.from({ length: 10 }, (_, i) => pool.call.add([i, 1])));
+      // Ten calls round-robin over two workers: one publication for each.
+      assert.equal(pool.stats().batches - before, 2);
+    });
 
-  it("carries every number, bigint, string and byte value of the core set", async () => {
-    const values: unknown[] = [
-      0,
-      -0,
-      1.5,
-      -7,
-      2 ** 31,
-      -(2 ** 31) - 1,
-      Number.MAX_SAFE_INTEGER,
-      Number.MIN_VALUE,
-      NaN,
-      Infinity,
-      -Infinity,
-      true,
-      false,
-      null,
-      undefined,
-      0n,
-      -(2n ** 200n) + 3n,
-      "",
-      "plain ascii",
-      "naïve café — 日本語 — 🧶🧵 — עברית",
-      "x".repeat(47),
-      "é".repeat(30),
-      "🧶".repeat(100_000),
-      new Uint8Array([1, 2, 3]),
-      new Uint8Array(0),
-      new Uint8Array(70_000).fill(9),
-      new ArrayBuffer(12),
-      { a: 1, b: [1, "two", { c: null }], d: { e: { f: [[], {}] } } },
-      [undefined, null, -0, [1, [2, [3]]]],
-    ];
-    const back = await Promise.all(values.map((v) => pool.call.echo(v)));
-    back.forEach((value, i) => assert.deepStrictEqual(value, values[i]));
-    assert.ok(Object.is(back[1], -0));
-  });
+    it("spreads calls over the workers once both are ready", async () => {
+      await bothReady();
+      const ids = await Promise.all(Array.from({ length: 8 }, () => pool.call.whoAmI()));
+      assert.equal(new Set(ids).size, 2);
+    });
 
-  it("returns large binary results through the payload buffer", async () => {
-    const bytes = (await pool.call.makeBytes(3 * 1024 * 1024)) as Uint8Array;
-    assert.equal(bytes.length, 3 * 1024 * 1024);
-    assert.equal(bytes[bytes.length - 1], 7);
-  });
+    it("fails only the call whose task throws, keeping class, message and stack", async () => {
+      await assert.rejects(pool.call.fail("bad input"), (err: Error) => {
+        assert.ok(err instanceof TypeError);
+        assert.equal(err.message, "bad input");
+        assert.match(err.stack ?? "", /basic_tasks\.ts/);
+        return true;
+      });
+      assert.equal(await pool.call.add([2, 3]), 5);
+    });
 
-  it("lets a timer started by an earlier task fire while the worker is idle", async () => {
-    await pool.call.armTimer(5);
-    let fired = false;
-    for (let i = 0; i < 2000 && !fired; i++) {
-      // Leave the worker idle between checks; the outcome, not the timing, is asserted.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const ids = await Promise.all([pool.call.didTimerFire(), pool.call.didTimerFire()]);
-      fired = ids.some(Boolean);
-    }
-    assert.ok(fired);
+    it("fails only the call whose async task rejects", async () => {
+      const [bad, good] = await Promise.allSettled([
+        pool.call.rejectLater("late"),
+        pool.call.add([1, 1]),
+      ]);
+      assert.equal(bad.status, "rejected");
+      assert.ok((bad as PromiseRejectedResult).reason instanceof RangeError);
+      assert.deepEqual(good, { status: "fulfilled", value: 2 });
+    });
+
+    it("rejects an argument holding a function before dispatch, naming its path", async () => {
+      await assert.rejects(
+        pool.call.echo({ user: { name: "ada", onSave: () => {} } }),
+        (err: Error) => err instanceof TypeError && err.message.includes("arg.user.onSave"),
+      );
+      await assert.rejects(
+        pool.call.echo({ items: [1, 2, 3, { onClick() {} }] }),
+        (err: Error) => err instanceof TypeError && err.message.includes("arg.items[3].onClick"),
+      );
+      await assert.rejects(pool.call.echo(Symbol("local")), TypeError);
+    });
+
+    it("rejects a result that cannot cross with a TypeError naming its path", async () => {
+      await assert.rejects(
+        pool.call.returnFunction(),
+        (err: Error) => err instanceof TypeError && err.message.includes("result.nested.cb"),
+      );
+      assert.equal(await pool.call.add([1, 0]), 1);
+    });
+
+    it("carries every number, bigint, string and byte value of the core set", async () => {
+      const values: unknown[] = [
+        0,
+        -0,
+        1.5,
+        -7,
+        2 ** 31,
+        -(2 ** 31) - 1,
+        Number.MAX_SAFE_INTEGER,
+        Number.MIN_VALUE,
+        NaN,
+        Infinity,
+        -Infinity,
+        true,
+        false,
+        null,
+        undefined,
+        0n,
+        -(2n ** 200n) + 3n,
+        "",
+        "plain ascii",
+        "naïve café — 日本語 — 🧶🧵 — עברית",
+        "x".repeat(47),
+        "é".repeat(30),
+        "🧶".repeat(100_000),
+        new Uint8Array([1, 2, 3]),
+        new Uint8Array(0),
+        new Uint8Array(70_000).fill(9),
+        new ArrayBuffer(12),
+        { a: 1, b: [1, "two", { c: null }], d: { e: { f: [[], {}] } } },
+        [undefined, null, -0, [1, [2, [3]]]],
+      ];
+      const back = await Promise.all(values.map((v) => pool.call.echo(v)));
+      back.forEach((value, i) => assert.deepStrictEqual(value, values[i]));
+      assert.ok(Object.is(back[1], -0));
+    });
+
+    it("returns large binary results through the payload buffer", async () => {
+      const bytes = (await pool.call.makeBytes(3 * 1024 * 1024)) as Uint8Array;
+      assert.equal(bytes.length, 3 * 1024 * 1024);
+      assert.equal(bytes[bytes.length - 1], 7);
+    });
+
+    it("lets a timer started by an earlier task fire while the worker is idle", async () => {
+      await pool.call.armTimer(5);
+      let fired = false;
+      for (let i = 0; i < 2000 && !fired; i++) {
+        // Leave the worker idle between checks; the outcome, not the timing, is asserted.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const ids = await Promise.all([pool.call.didTimerFire(), pool.call.didTimerFire()]);
+        fired = ids.some(Boolean);
+      }
+      assert.ok(fired);
+    });
   });
-});
+}
 
 describe("payload limits", () => {
   it("rejects an argument larger than payloadMaxByteLength with a RangeError naming both sizes", async () => {

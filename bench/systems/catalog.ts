@@ -52,6 +52,13 @@ export const SYSTEMS: readonly SystemInfo[] = [
     skip: {},
   },
   {
+    // Process workers against the threads above: single calls, 50-call batches, 1 MiB payloads.
+    name: "weft-process",
+    load: async () => (await import("./weft.ts")).startWeftProcess,
+    workloads: ["latency", "payload"],
+    skip: {},
+  },
+  {
     name: "postMessage",
     load: async () => (await import("./post_message.ts")).startPostMessage,
     workloads: ALL,

@@ -1,5 +1,6 @@
 /**
- * weft, the system under test: `createPool({ threads })` with default options.
+ * weft, the system under test: `createPool({ threads })` with default options, on worker threads
+ * (`weft`) or process workers (`weft-process`, `isolation: "process"`).
  *
  * @module
  */
@@ -8,9 +9,18 @@ import { createPool } from "../../mod.ts";
 import { busyTask, echoTask, helloTask, incTask, primesTask } from "../fixtures/weft_tasks.ts";
 import type { Client, Op } from "./types.ts";
 
-/** Starts a weft pool of `threads` workers. */
+/** Starts a weft pool of `threads` thread workers. */
 export function startWeft(threads: number): Promise<Client> {
-  const pool = createPool({ threads })({
+  return start(threads, "thread");
+}
+
+/** Starts a weft pool of `threads` process workers. */
+export function startWeftProcess(threads: number): Promise<Client> {
+  return start(threads, "process");
+}
+
+function start(threads: number, isolation: "thread" | "process"): Promise<Client> {
+  const pool = createPool({ threads, isolation })({
     inc: incTask,
     hello: helloTask,
     echo: echoTask,

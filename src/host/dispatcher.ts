@@ -121,8 +121,12 @@ export class Dispatcher implements LaneEvents {
     this.#trySteal();
   };
 
+  /** Every call is stamped when it starts (`timeoutsAsAborts`: any call may time out). */
+  readonly #stampAll: boolean;
+
   constructor(config: DispatcherConfig) {
     this.#config = config;
+    this.#stampAll = config.timeoutsAsAborts === true;
     this.#balancer = BALANCERS[config.balancer];
     this.#timings = config.timings;
     this.#oob = outOfBand(config.runtime.outOfBand);
@@ -261,7 +265,7 @@ export class Dispatcher implements LaneEvents {
       waits = !inline && (lane === undefined || lane.inFlight > 0);
       if (lane !== undefined && head === undefined) {
         const seq = lane.nextSeq;
-        if (lane.put(id, call.timeout > 0 ? task | TIMED_BIT : task, arg, oob)) {
+        if (lane.put(id, call.timeout > 0 || this.#stampAll ? task | TIMED_BIT : task, arg, oob)) {
           call.items = this.#takeItems();
           if (call.items !== undefined) lane.send(id, call.items);
           this.#dispatched(id, call, lane, seq);
@@ -755,7 +759,7 @@ export class Dispatcher implements LaneEvents {
   #place(lane: Lane, id: number, call: PendingCall, bytes: Uint8Array): boolean {
     const seq = lane.nextSeq;
     let meta = call.items === undefined ? call.task : call.task | OUT_OF_BAND_BIT;
-    if (call.timeout > 0) meta |= TIMED_BIT;
+    if (call.timeout > 0 || this.#stampAll) meta |= TIMED_BIT;
     if (!lane.putEncoded(id, meta, bytes)) return false;
     if (call.items !== undefined) lane.send(id, call.items);
     this.#dispatched(id, call, lane, seq);
@@ -860,7 +864,18 @@ export class Dispatcher implements LaneEvents {
   }
 
   #aborted(id: number, call: PendingCall): void {
-    this.#abandon(id, call, false, call.signal!.reason);
+    const reason = call.signal!.reason;
+    // A process worker's child learns of its host's timeouts as aborts (see `child_entry.ts`).
+    if (
+      this.#stampAll && (reason as Error)?.name === "TimeoutError" && call.lane >= 0 &&
+      this.#table.get(id) === call && !isSettled(call)
+    ) {
+      // The host's timeout expired: the grace counts from the time the task has run so far.
+      call.timeout = Math.max(0, this.#workers.lanes[call.lane].link.ranFor(call.seq));
+      this.#timedOut(id, call);
+      return;
+    }
+    this.#abandon(id, call, false, reason);
   }
 
   /** Settles a call that is not settled yet and tells its worker to give up on it. */

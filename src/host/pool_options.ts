@@ -47,6 +47,10 @@ export const MAX_THREADS = 1024;
 export const INLINE_POSITIONS = ["first", "last"] as const;
 /** Default of `inliner.batchSize`: calls the host runs in one macrotask. */
 export const DEFAULT_INLINE_BATCH = 32;
+/** Where a pool's tasks run. */
+export const ISOLATIONS = ["thread", "process"] as const;
+/** The runtimes a process worker can run on. */
+export const CHILD_RUNTIMES = ["deno", "node", "bun"] as const;
 
 /** The balancers a pool can route calls with. */
 export const BALANCERS = ["roundRobin", "leastBusy", "firstIdle"] as const;
@@ -104,6 +108,10 @@ const POOL_SCHEMA: Schema = {
     memoryBytes: integer(1, Number.MAX_SAFE_INTEGER, "a positive integer number of bytes"),
   }),
   taskTimings: BOOLEAN,
+  isolation: oneOf(ISOLATIONS),
+  runtime: oneOf(CHILD_RUNTIMES),
+  command: STRINGS,
+  allowRemoteModules: BOOLEAN,
 };
 
 /** The options of `close`. */
@@ -152,6 +160,13 @@ export interface ResolvedPoolOptions {
   recycle: RecycleLimits | undefined;
   /** Set when the host runs calls too. */
   inliner: InlinerSettings | undefined;
+  isolation: (typeof ISOLATIONS)[number];
+  /** The child's runtime (process isolation); undefined: the host's own. */
+  runtime: (typeof CHILD_RUNTIMES)[number] | undefined;
+  /** The argv before a process worker's runtime. */
+  command: string[];
+  /** Process workers may import task modules from `http:`/`https:` URLs. */
+  allowRemoteModules: boolean;
 }
 
 /** Default of `worker.spinMicroseconds`. */
@@ -232,6 +247,7 @@ export function resolvePoolOptions(options: unknown, parallelism: number): Resol
       batchSize: o.inliner.batchSize ?? DEFAULT_INLINE_BATCH,
       dispatchThreshold: o.inliner.dispatchThreshold ?? 0,
     },
+    ...isolationOptions(o),
   };
 }
 
@@ -246,6 +262,72 @@ function bootstrapOf(
     );
   }
   return { href: String(bootstrap.href), name: bootstrap.name ?? "default", data: bootstrap.data };
+/** `isolation`, `runtime` and `command`; the last two need `isolation: "process"`. */
+function isolationOptions(
+  // deno-lint-ignore no-explicit-any -- checked against the schema by the caller
+  o: Record<string, any>,
+): Pick<ResolvedPoolOptions, "isolation" | "runtime" | "command" | "allowRemoteModules"> {
+  const isolation = o.isolation ?? "thread";
+  for (const name of ["runtime", "command", "allowRemoteModules"]) {
+    if (o[name] !== undefined && isolation !== "process") {
+      throw new TypeError(
+        `Cannot create pool: ${name} applies to process workers only (set isolation: "process"), received isolation ${
+          shown(isolation)
+        }`,
+      );
+    }
+  }
+  if (isolation === "process") {
+    // The inline lane would run tasks on the host, which process isolation keeps them off; a
+    // process worker's heap is its child's, which the host's heap word does not see.
+    const unsent = ["bootstrap", "env", "argv", "execArgv"].find((k) => o.worker?.[k] !== undefined);
+    const refused = o.inliner !== undefined
+      ? ["inliner", "runs tasks on the host"]
+      : unsent !== undefined
+      ? [`worker.${unsent}`, "does not reach a process worker's child yet"]
+      : o.taskTimings === true
+      ? ["taskTimings", "reads stamps a process worker's child does not send yet"]
+      : o.recycle?.memoryBytes !== undefined
+      ? ["recycle.memoryBytes", "measures a thread's heap, not a child process's"]
+      : undefined;
+    if (refused !== undefined) {
+      throw new TypeError(
+        `Cannot create pool: ${refused[0]} ${
+          refused[1]
+        }, so it cannot be used with isolation: "process", received ${
+          shown(
+            refused[0] === "inliner"
+              ? o.inliner
+              : unsent !== undefined
+              ? o.worker[unsent]
+              : refused[0] === "taskTimings"
+              ? o.taskTimings
+              : o.recycle.memoryBytes,
+          )
+        }`,
+      );
+    }
+  }
+  return {
+    isolation,
+    runtime: o.runtime,
+    command: [...(o.command ?? [])],
+    allowRemoteModules: o.allowRemoteModules === true,
+  };
+}
+
+/**
+ * Checks that a process pool imports a task module from the network only when asked to: the
+ * child would run code that neither the host nor the user's files hold.
+ * @throws {TypeError} Naming the module and the option that allows it.
+ */
+export function checkRemoteModules(options: ResolvedPoolOptions, modules: readonly string[]): void {
+  if (options.isolation !== "process" || options.allowRemoteModules) return;
+  const remote = modules.find((m) => /^https?:/i.test(m));
+  if (remote === undefined) return;
+  throw new TypeError(
+    `Cannot create pool: a process worker would import its tasks from the network (set allowRemoteModules: true to allow it), received ${remote}`,
+  );
 }
 
 /**

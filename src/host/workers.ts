@@ -68,6 +68,12 @@ export interface DispatcherConfig {
   timings?: TaskTimings;
   /** What the workers may do (Deno threads); undefined: the host's own permissions. */
   permissions?: Permissions;
+  /**
+   * A call whose signal aborts with a `TimeoutError` times out as if its own clock had expired
+   * (in a process worker's child, whose host owns the clocks): its worker is ended when the task
+   * does not stop within `timeoutGrace`.
+   */
+  timeoutsAsAborts?: boolean;
 }
 
 /** What the workers report to the dispatcher. */
@@ -225,6 +231,11 @@ export class Workers {
       lane.ready = true;
       this.#startFailures = 0;
       this.#owner.laneReady(lane);
+      return;
+    }
+    // A process worker replaced the thread that runs its tasks (its own crash recovery).
+    if (message.type === "respawned") {
+      this.respawns++;
       return;
     }
     const cause = Object.assign(new Error(message.message), {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { WorkerCrashedError, WorkerStartError } from "../errors.ts";
+
 /** A class whose instances are errors. */
 // deno-lint-ignore no-explicit-any
 export type ErrorClass = abstract new (...args: any[]) => Error;
@@ -43,6 +45,15 @@ function registry(): Map<string, ErrorClass> {
  */
 export function registerErrorClass(errorClass: ErrorClass): void {
   registry().set(errorClass.name, errorClass);
+}
+
+/**
+ * Registers the error classes of weft's own that a process worker's answers carry across two
+ * threads (its crash errors), so that they keep their class on the way to the caller.
+ */
+export function registerWeftErrors(): void {
+  registerErrorClass(WorkerCrashedError);
+  registerErrorClass(WorkerStartError);
 }
 
 /** The registered class of that name, if any. */

@@ -27,3 +27,27 @@ export function workerEntryUrl(): URL {
   const own = OWN_FILE.exec(new URL(here).pathname);
   return own === null ? new URL(here) : new URL(`../worker/entry.${own[1]}`, here);
 }
+
+/** The entry modules of a process worker: its relay thread's and its child process's. */
+export interface ProcessEntryUrls {
+  relay: URL;
+  child: URL;
+}
+
+/**
+ * The entry modules of process workers, next to weft's own files.
+ * @throws {TypeError} When weft runs bundled (its own files, which a child loads, are not there).
+ */
+export function processEntryUrls(): ProcessEntryUrls {
+  const here = ownFileUrl();
+  const own = here === undefined ? null : OWN_FILE.exec(new URL(here).pathname);
+  if (own === null) {
+    throw new TypeError(
+      `Cannot create pool: process isolation starts weft's own files in the child, and weft runs bundled here (not from its own files), received ${here}; keep weft out of the bundle (mark it external)`,
+    );
+  }
+  return {
+    relay: new URL(`../worker/relay_entry.${own[1]}`, here),
+    child: new URL(`../process/child_entry.${own[1]}`, here),
+  };
+}

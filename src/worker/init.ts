@@ -6,6 +6,7 @@
  */
 
 import type { LinkBuffers } from "../memory/region.ts";
+import type { ResourceLimits } from "../runtime/adapter.ts";
 import type { TaskRef } from "./registry.ts";
 
 /** Marks weft's own workers in `workerData`. */
@@ -40,9 +41,26 @@ export interface WorkerInit {
   stamps?: SharedArrayBuffer;
 }
 
+/** What a process worker's child needs to start its own worker (see `relay_entry.ts`). */
+export interface ChildInit {
+  modules: string[];
+  tasks: TaskRef[];
+  spinMicroseconds: number;
+  parkMicroseconds: number;
+  gcOnIdle: boolean;
+  payloadInitialBytes: number;
+  payloadMaxByteLength: number;
+  resourceLimits: ResourceLimits | undefined;
+  /** Milliseconds a timed-out task has to stop before the child ends its thread. */
+  timeoutGrace: number;
+  /** The worker's index in the host's pool, which the child's crash messages name. */
+  index: number;
+}
+
 /** Control messages from a worker. */
 export type WorkerMessage =
   | { type: "ready" }
+  | { type: "respawned" }
   | {
     type: "boot-error";
     name: string;

@@ -34,6 +34,10 @@ describe("resolvePoolOptions", () => {
       permissions: undefined,
       recycle: undefined,
       inliner: undefined,
+      isolation: "thread",
+      runtime: undefined,
+      command: [],
+      allowRemoteModules: false,
     });
     assert.equal(resolvePoolOptions({}, 1).threads, 1);
   });
