@@ -130,7 +130,11 @@ function faultSuite(isolation: Isolation): void {
       }
     });
 
-    it("gives up with WorkerStartError after workers keep dying before they are ready", async () => {
+    // Three failed starts, each a whole child on process workers: longer than Bun's default
+    // 5 s per test on a loaded machine.
+    it("gives up with WorkerStartError after workers keep dying before they are ready", {
+      timeout: 60_000,
+    }, async () => {
       const pool = createPool({ threads: 1, isolation })({ unreachable });
       try {
         await assert.rejects(pool.call.unreachable(1), (err: Error) => {
@@ -403,7 +407,9 @@ function faultSuite(isolation: Isolation): void {
     const pool = makePool(2);
     after(() => pool.shutdown());
 
-    it("settles tens of thousands of mixed calls, each with the outcome its kind predicts", async () => {
+    it("settles tens of thousands of mixed calls, each with the outcome its kind predicts", {
+      timeout: 60_000,
+    }, async () => {
       let seed = 0x9e3779b9;
       const random = () => {
         seed = (seed + 0x6d2b79f5) | 0;
