@@ -120,7 +120,11 @@ async function run(
 
 function command(runtime: PinnedRuntime, testFiles: string[]): string[] {
   if (runtime === DENO) return [...runtime.cmd, "test", "-A", ...testFiles];
-  if (runtime === BUN) return [...runtime.cmd, "test", ...testFiles.map((f) => `./${f}`)];
+  // Bun ends a test after 5 s unless told otherwise; Deno and Node set no limit. Process
+  // workers start a whole child per worker, which on a loaded machine takes seconds.
+  if (runtime === BUN) {
+    return [...runtime.cmd, "test", "--timeout=60000", ...testFiles.map((f) => `./${f}`)];
+  }
   return [...runtime.cmd, "--test", "--test-reporter=tap", "--test-concurrency=1", ...testFiles];
 }
 

@@ -136,7 +136,11 @@ function countTests(text: string, runtime: PinnedRuntime): { passed: number; fai
 }
 
 function suiteCommand(runtime: PinnedRuntime, files: string[]): string[] {
-  if (runtime === BUN) return [...runtime.cmd, "test", ...files.map((f) => `./${f}`)];
+  // Bun ends a test after 5 s unless told otherwise; Deno and Node set no limit. Process
+  // workers start a whole child per worker, which on a loaded machine takes seconds.
+  if (runtime === BUN) {
+    return [...runtime.cmd, "test", "--timeout=60000", ...files.map((f) => `./${f}`)];
+  }
   return [...runtime.cmd, "--test", "--test-reporter=tap", "--test-concurrency=1", ...files];
 }
 
