@@ -299,6 +299,10 @@ function poolFactory(
     }
     const modules = taskModules(refs, resolved.module);
     checkRemoteModules(resolved, modules);
+    const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
+    const processes = resolved.isolation === "process";
+    // Before anything starts: a refused pool leaves no worker behind.
+    if (processes) refuseStreams(refs, generators);
     const dispatcher = new Dispatcher({
       runtime: resolved.isolation === "process" ? processPoolRuntime(resolved, modules) : runtime,
       entryUrl: workerEntryUrl(),
@@ -332,9 +336,6 @@ function poolFactory(
       timings: resolved.taskTimings ? new TaskTimings(refs.map((ref) => ref.name)) : undefined,
       permissions,
     });
-    const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
-    const processes = resolved.isolation === "process";
-    if (processes) refuseStreams(refs, generators);
     const call = callObject(
       refs.map((ref) => ref.name),
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
