@@ -398,3 +398,60 @@ export function singleTaskPoolMethod<A, R>(
   };
   return createPoolOfTask;
 }
+
+/**
+ * The host's own grace for a process worker's timed-out call. The child enforces `timeoutGrace`
+ * on the thread that runs the task, from that task's own start; the host can only count from
+ * when the child was sent the call, so it ends the whole child only as a backstop, when no
+ * answer has come well after the child's own limit (the child itself does not respond).
+ */
+function processBackstop(grace: number): number {
+  return 2 * grace + 1000;
+}
+
+/** The runtime whose workers are process workers, as `options` describe them. */
+function processPoolRuntime(options: ResolvedPoolOptions, modules: string[]): Runtime {
+  const entries = processEntryUrls();
+  registerWeftErrors();
+  const child = options.runtime ?? runtime.name;
+  // The child reads weft's own files (from the package's root) and the task modules.
+  const loads = [new URL("../../", entries.child), ...modules];
+  return processRuntime(runtime, {
+    runtime: child,
+    command: options.command,
+    flags: options.permissions === undefined
+      ? []
+      : childPermissionFlags(child, options.permissions, loads),
+    relayUrl: entries.relay,
+    childUrl: entries.child,
+    timeoutGrace: options.timeoutGrace,
+  });
+}
+
+/** Why a process pool refuses a stream, a channel or progress reports. */
+function streamsRefused(action: string, received: string): string {
+  return `Cannot ${action}: process workers carry calls and their results, not streams, channels or progress reports, received ${received}`;
+}
+
+/** Generator tasks stream their results, which process workers do not carry. */
+function refuseStreams(refs: TaskRef[], generators: boolean[]): void {
+  const i = generators.indexOf(true);
+  if (i >= 0) {
+    throw new TypeError(
+      streamsRefused("create pool", `generator task "${refs[i].name}" with isolation: "process"`),
+    );
+  }
+}
+
+/** A call to a process worker: a plain call, refusing progress reports rather than drop them. */
+function processCall(
+  dispatcher: Dispatcher,
+  index: number,
+  arg: unknown,
+  options: CallOptions | undefined,
+): Promise<unknown> {
+  if (typeof options === "object" && options !== null && options.onProgress !== undefined) {
+    return Promise.reject(new TypeError(streamsRefused("call task", "an onProgress option")));
+  }
+  return dispatcher.call(index, arg, options);
+}

@@ -262,6 +262,8 @@ function bootstrapOf(
     );
   }
   return { href: String(bootstrap.href), name: bootstrap.name ?? "default", data: bootstrap.data };
+}
+
 /** `isolation`, `runtime` and `command`; the last two need `isolation: "process"`. */
 function isolationOptions(
   // deno-lint-ignore no-explicit-any -- checked against the schema by the caller
@@ -280,7 +282,9 @@ function isolationOptions(
   if (isolation === "process") {
     // The inline lane would run tasks on the host, which process isolation keeps them off; a
     // process worker's heap is its child's, which the host's heap word does not see.
-    const unsent = ["bootstrap", "env", "argv", "execArgv"].find((k) => o.worker?.[k] !== undefined);
+    const unsent = ["bootstrap", "env", "argv", "execArgv"].find((k) =>
+      o.worker?.[k] !== undefined
+    );
     const refused = o.inliner !== undefined
       ? ["inliner", "runs tasks on the host"]
       : unsent !== undefined
