@@ -84,6 +84,17 @@ function optionTypes() {
   createPool({ permissions: { read: "/data" } });
   // @ts-expect-error: not a permission
   createPool({ permissions: { hrtime: true } });
+  createPool({
+    threads: { min: 0, max: 4, idleTimeout: 100 },
+    inliner: { position: "first", batchSize: 8, dispatchThreshold: 2 },
+    recycle: { afterCalls: 100, memoryBytes: 1 << 28 },
+  });
+  // @ts-expect-error: not a position
+  createPool({ inliner: { position: "middle" } });
+  // @ts-expect-error: a misspelled field of threads
+  createPool({ threads: { maximum: 4 } });
+  // @ts-expect-error: a misspelled recycling limit
+  createPool({ recycle: { afterCall: 4 } });
 }
 
 const lines = task({
