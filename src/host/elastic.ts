@@ -9,7 +9,8 @@
  *   through work stealing (see `dispatcher.ts`).
  * - Shrink: a lane that goes idle while more than `min` workers live gets a timer (one that does
  *   not keep the process alive); when it fires, a lane that has had no call since it went idle
- *   `idleTimeout` ms ago, while no call waits in the host queue, is retired.
+ *   `idleTimeout` ms ago, while no call waits (in the host queue, or behind a running call), is
+ *   retired.
  *
  * Why neither loses or repeats a call: a retired lane has nothing in flight (every call written
  * to it was answered, and `inFlight` counts a call from the moment it is written, before it is
@@ -18,6 +19,9 @@
  *
  * @module
  */
+
+/** Milliseconds at least between two looks at an idle lane kept because calls wait. */
+const RECHECK_MS = 10;
 
 /** What elastic sizing sees of one lane. */
 export interface ElasticLane {
@@ -84,9 +88,19 @@ export class Elastic<L extends ElasticLane> {
   ready(lane: L): void {
     if (lane !== this.#starting) return;
     this.#starting = undefined;
-    // Calls wait behind a running one (not merely sent to a worker that is about to take them).
-    const behind = (l: L) => l.alive && l.unstarted > 0 && l.inFlight > l.unstarted;
-    if (this.#pool.queued() > 0 || this.#pool.lanes.some(behind)) this.waiting();
+    if (this.#callsWait()) this.waiting();
+  }
+
+  /**
+   * True when calls wait in the host queue or behind a running call in a lane (not merely sent
+   * to a worker that is about to take them). Work stealing moves the latter to idle lanes.
+   */
+  #callsWait(): boolean {
+    if (this.#pool.queued() > 0) return true;
+    for (const l of this.#pool.lanes) {
+      if (l.alive && l.unstarted > 0 && l.inFlight > l.unstarted) return true;
+    }
+    return false;
   }
 
   /** `lane` has nothing in flight: it may be retired once it stays so for `idleTimeout` ms. */
@@ -113,7 +127,15 @@ export class Elastic<L extends ElasticLane> {
       this.#idle.set(lane, { at: entry.at, cancel });
       return;
     }
-    if (lane.withdrawing || this.#pool.queued() > 0 || this.#alive() <= this.#bounds.min) return;
+    if (this.#alive() <= this.#bounds.min) return;
+    // An idle lane is kept while calls wait (work stealing may hand it some): look again later,
+    // not sooner than `RECHECK_MS` (an idle timeout of 0 would otherwise poll).
+    if (lane.withdrawing || this.#callsWait()) {
+      const wait = Math.max(this.#bounds.idleTimeout, RECHECK_MS);
+      const cancel = this.#pool.timer(() => this.#check(lane), wait);
+      this.#idle.set(lane, { at: performance.now(), cancel });
+      return;
+    }
     this.#pool.retire(lane);
   }
 
