@@ -37,15 +37,37 @@ describe("permissions of process workers", () => {
     }
   });
 
+  it("deny a Node.js child a read they leave out, which a thread may do", {
+    skip: (isDeno || isBun) && "a Node.js child starts from a Node.js host here",
+  }, async () => {
+    // Node's permission model has no say over net, env and sys, and no remote imports to deny.
+    const pool = createPool({
+      threads: 1,
+      isolation: "process",
+      permissions: { read: [fixtures], net: true, env: true, sys: true },
+    })({ firstLine });
+    const open = createPool({ threads: 1 })({ firstLine });
+    try {
+      assert.match(await pool.call.firstLine(allowed), /^\/\*\*$/);
+      assert.equal(await pool.call.firstLine(outside), "error ERR_ACCESS_DENIED");
+      assert.match(await open.call.firstLine(outside), /^root:/);
+    } finally {
+      await Promise.all([pool.close(), open.close()]);
+    }
+  });
+
   it("are refused where the child cannot enforce them, naming the permission", {
     skip: isDeno && "Deno children enforce every permission",
   }, () => {
+    // Bun has no permission model; Node's cannot control the environment.
+    const permissions = isBun ? { read: [fixtures] } : { read: [fixtures], net: true, sys: true };
     assert.throws(
-      () => createPool({ isolation: "process", permissions: { read: [fixtures] } }),
+      () => createPool({ isolation: "process", permissions }),
       (e: Error) => {
         assert.ok(e instanceof UnenforceablePermissionError);
         assert.equal(e.isolation, "process");
         assert.equal(e.runtime, isBun ? "bun" : "node");
+        assert.equal(e.permission, isBun ? "read" : "env");
         assert.match(e.message, /^Cannot create pool: (Node\.js|Bun) process/);
         return true;
       },

@@ -14,9 +14,8 @@
 
 import { fileURLToPath } from "node:url";
 import type { ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
-import { UnenforceablePermissionError } from "../errors.ts";
 import { killProcess, ownExecutable } from "./child_process.ts";
-import { PERMISSION_NAMES, type Permissions, processPermissionFlags } from "./permissions.ts";
+import { type Permissions, processPermissionFlags } from "./permissions.ts";
 
 /** Marks a relay thread's spawn data. */
 export const RELAY_MARK = "weft.relay.v1";
@@ -83,8 +82,8 @@ export function childArgv(host: Runtime["name"], config: ProcessSpawnConfig): st
 
 /**
  * The flags that start a `runtime` child with `permissions` (see `permissions.ts`). A Node.js
- * child runs its tasks on a worker thread, which Node's permission model does not reach: there,
- * anything but `true` is refused rather than passed on as flags that would not hold.
+ * child runs its tasks on a worker thread of its own, so it is always let start workers: Node's
+ * permission model holds in every thread of the process, the new one too.
  * @param loads What the child itself loads: weft's files and the task modules.
  * @throws {UnenforceablePermissionError} When the child's runtime cannot enforce a permission.
  */
@@ -93,20 +92,13 @@ export function childPermissionFlags(
   permissions: Permissions,
   loads: readonly (string | URL)[],
 ): string[] {
-  if (runtime === "node") {
-    for (const name of PERMISSION_NAMES) {
-      const grant = permissions[name] ?? false;
-      if (grant === true) continue;
-      throw new UnenforceablePermissionError(
-        `Cannot create pool: Node.js process workers cannot enforce permissions.${name} (they run tasks on a worker thread, and Node's permission model does not reach worker threads; Deno processes enforce every permission), received ${
-          JSON.stringify(grant)
-        }`,
-        { permission: name, runtime, isolation: "process" },
-      );
-    }
-    return [];
+  const flags = processPermissionFlags(runtime, permissions, { loads });
+  if (runtime === "node" && !flags.includes("--allow-worker")) {
+    // Its warning that workers "could invalidate the permission model" is about workers the
+    // app starts; this one is weft's own, under the same model.
+    flags.push("--allow-worker", "--disable-warning=SecurityWarning");
   }
-  return processPermissionFlags(runtime, permissions, { loads });
+  return flags;
 }
 
 class ProcessHandle implements WorkerHandle {
