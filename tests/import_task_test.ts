@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import { after, describe, it } from "node:test";
 import { createPool, importTask, TimeoutError } from "../mod.ts";
 
@@ -75,6 +79,26 @@ describe("importTask", () => {
       assert.equal(await single.call(4), 8);
     } finally {
       await single.shutdown();
+    }
+  });
+});
+
+describe("importTask with process workers", () => {
+  it("never evaluates the module in the host's process, its relay threads included", async () => {
+    const log = join(tmpdir(), `weft-imported-${process.pid}-${Date.now()}.log`);
+    // Threads and children take the environment as it is when they start.
+    process.env.WEFT_TEST_IMPORTED_TASKS_LOG = log;
+    const pool = createPool({ threads: 1, isolation: "process" })({ shout, double });
+    try {
+      assert.equal(await pool.call.shout("hi"), "HI from worker");
+      assert.equal(await pool.call.double(21), 42);
+      const pids = readFileSync(log, "utf8").trim().split("\n").map(Number);
+      assert.ok(pids.length >= 1, "the child evaluated the module");
+      assert.ok(!pids.includes(process.pid), `the host's process evaluated it: ${pids}`);
+    } finally {
+      delete process.env.WEFT_TEST_IMPORTED_TASKS_LOG;
+      await pool.shutdown();
+      rmSync(log, { force: true });
     }
   });
 });
