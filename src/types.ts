@@ -37,16 +37,17 @@ export interface WorkerOptions {
    */
   bootstrap?: BootstrapOptions;
   /**
-   * The workers' `process.env`: their whole environment, not merged with the host's (Deno's
-   * `Deno.env` stays the process's). Default: a copy of the host's environment at spawn.
+   * The workers' environment variables as Node's API shows them: their whole environment, not
+   * merged with the host's (on Deno, its own environment API stays the process's). Default: a
+   * copy of the host's environment at spawn.
    */
   env?: Record<string, string>;
   /**
-   * Strings appended to each worker's `process.argv`. Default: none.
+   * Strings appended to each worker's command-line arguments (Node's `argv`). Default: none.
    */
   argv?: string[];
   /**
-   * Each worker's `process.execArgv`: Node applies the flags that a thread may have (others
+   * Each worker's runtime flags (Node's `execArgv`): Node applies the flags that a thread may have (others
    * make the pool fail to start); Deno and Bun only show them there. Default: the host's.
    */
   execArgv?: string[];
@@ -140,7 +141,7 @@ export interface PoolOptions {
   permissions?: Permissions;
   /**
    * Where the tasks run: `"thread"` (a worker thread of this process) or `"process"` (a child
-   * process of its own per worker, which runs them on a worker thread; a crash, `process.exit`
+   * process of its own per worker, which runs them on a worker thread; a crash, an exit call
    * or a runaway allocation there ends only that child, and the child dies with this process).
    * Calls behave the same either way. Default: `"thread"`.
    */

@@ -20,6 +20,11 @@
  * state machine (`#waiting`, `#itemsWaiting`, the miss back-off, the time slice): each decides
  * whether the next must run, so splitting them would spread one invariant over files.
  *
+ * Why it stays one file (about 480 lines): the wait, the drain and the spin check share the
+ * lane's response cursor and its armed-wait state, and the stream and recycling hooks read the
+ * same cursor in the same drain pass; splitting them would put that state behind accessors on
+ * the hottest path of the host.
+ *
  * @module
  */
 

@@ -17,6 +17,11 @@
  * read and write the same loop state (`#asyncPending`, `#backlog`, `#itemsWaiting`, the wants-space
  * flag), and the no-lost-wake-up argument in `#hasWork` needs all of them in view.
  *
+ * Why it stays one file (about 510 lines): the idle policy, the request drain and the answer
+ * path share the ring cursors and the park state, and stream messages are taken in the same drain
+ * pass (the stream logic itself is in `stream_runner.ts`); a split would pass that state through
+ * calls on every request.
+ *
  * @module
  */
 
