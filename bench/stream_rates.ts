@@ -3,12 +3,14 @@
  * in the same process. Three producers, each on one worker thread:
  *
  * - weft: a generator task read with `for await` (with its default window of 256 items, 1 MiB);
+ * - weft (process): the same task on a process worker (`isolation: "process"`);
  * - MessagePort: a raw worker that posts one message per item (no backpressure at all);
  * - ReadableStream: the same worker's messages read through a web `ReadableStream`.
  *
  * For small items (the numbers 0 .. n-1) it reports items/s, for 64 KiB chunks GB/s; then the
  * peak memory (RSS growth, measured first, before the rate rounds have grown the heap) while a slow
- * reader takes 64 KiB chunks from a fast producer. Medians of
+ * reader takes 64 KiB chunks from a fast producer. The ratios compare weft's thread workers with
+ * the baselines. Medians of
  * `ROUNDS` rounds. Run alone, on any runtime:
  *
  * ```sh
@@ -129,11 +131,17 @@ async function slowReaderPeak(items: AsyncIterable<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   const pool = createPool({ threads: 1 })({ numbers, chunks });
+  const processes = createPool({ threads: 1, isolation: "process" })({
+    numbers,
+    chunks,
+  });
   const thread = await spawnThread(
     new URL("./fixtures/stream_worker.ts", import.meta.url),
   );
   const producers: Record<string, Producer> = {
     weft: (n, bytes) => bytes === 0 ? pool.call.numbers(n) : pool.call.chunks([n, bytes]),
+    "weft (process)": (n, bytes) =>
+      bytes === 0 ? processes.call.numbers(n) : processes.call.chunks([n, bytes]),
     MessagePort: (n, bytes) => fromPort(thread, n, bytes),
     ReadableStream: (n, bytes) => fromStream(thread, n, bytes),
   };
@@ -193,6 +201,7 @@ async function main(): Promise<void> {
   }
   await thread.terminate();
   await pool.shutdown();
+  await processes.shutdown();
 }
 
 if (isMain) await main();

@@ -305,9 +305,6 @@ function poolFactory(
     const modules = taskModules(refs, resolved.module);
     checkRemoteModules(resolved, modules);
     const generators = Object.values(tasks).map((t) => isGeneratorFunction(t[TASK_ENTRY].f));
-    const processes = resolved.isolation === "process";
-    // Before anything starts: a refused pool leaves no worker behind.
-    if (processes) refuseStreams(refs, generators);
     const dispatcher = new Dispatcher({
       runtime: resolved.isolation === "process" ? processPoolRuntime(resolved, modules) : runtime,
       entryUrl: workerEntryUrl(),
@@ -344,16 +341,12 @@ function poolFactory(
     const call = callObject(
       refs.map((ref) => ref.name),
       (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
-        processes
-          ? processCall(dispatcher, index, arg, callOptions)
-          : startCall(dispatcher, index, generators[index], arg, callOptions),
+        startCall(dispatcher, index, generators[index], arg, callOptions),
     );
     const open = callObject(
       refs.map((ref) => ref.name),
-      (_, index) => (arg?: unknown, callOptions?: CallOptions) => {
-        if (processes) throw new TypeError(streamsRefused("open a channel", "a channel"));
-        return openChannel(dispatcher, index, arg, callOptions);
-      },
+      (_, index) => (arg?: unknown, callOptions?: CallOptions) =>
+        openChannel(dispatcher, index, arg, callOptions),
     );
     const everywhere = callObject(
       refs.map((ref) => ref.name),
@@ -431,32 +424,4 @@ function processPoolRuntime(options: ResolvedPoolOptions, modules: string[]): Ru
     childUrl: entries.child,
     timeoutGrace: options.timeoutGrace,
   });
-}
-
-/** Why a process pool refuses a stream, a channel or progress reports. */
-function streamsRefused(action: string, received: string): string {
-  return `Cannot ${action}: process workers carry calls and their results, not streams, channels or progress reports, received ${received}`;
-}
-
-/** Generator tasks stream their results, which process workers do not carry. */
-function refuseStreams(refs: TaskRef[], generators: boolean[]): void {
-  const i = generators.indexOf(true);
-  if (i >= 0) {
-    throw new TypeError(
-      streamsRefused("create pool", `generator task "${refs[i].name}" with isolation: "process"`),
-    );
-  }
-}
-
-/** A call to a process worker: a plain call, refusing progress reports rather than drop them. */
-function processCall(
-  dispatcher: Dispatcher,
-  index: number,
-  arg: unknown,
-  options: CallOptions | undefined,
-): Promise<unknown> {
-  if (typeof options === "object" && options !== null && options.onProgress !== undefined) {
-    return Promise.reject(new TypeError(streamsRefused("call task", "an onProgress option")));
-  }
-  return dispatcher.call(index, arg, options);
 }

@@ -10,7 +10,7 @@ import process from "node:process";
 import { describe, it } from "node:test";
 import { createPool, WorkerStartError } from "../mod.ts";
 import { pid, priority, say } from "./fixtures/process_tasks.ts";
-import { count } from "./fixtures/stream_tasks.ts";
+import { finallyCount, sharedItem } from "./fixtures/stream_tasks.ts";
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 
@@ -141,15 +141,17 @@ describe("process workers", () => {
     );
   });
 
-  it("refuse generator tasks, channels and progress reports, which they do not carry", async () => {
-    assert.throws(
-      () => createPool({ threads: 1, isolation: "process" })({ count }),
-      /^TypeError: Cannot create pool: process workers carry calls and their results, not streams, channels or progress reports, received generator task "count"/,
-    );
-    const pool = createPool({ threads: 1, isolation: "process" })({ say });
+  it("fail a stream whose item cannot leave the child (a SharedArrayBuffer), and run its finally", async () => {
+    const pool = createPool({ threads: 1, isolation: "process" })({ sharedItem, finallyCount });
     try {
-      await assert.rejects(pool.call.say("x", { onProgress: () => {} }), /an onProgress option/);
-      assert.throws(() => pool.open.say("x"), /^TypeError: Cannot open a channel/);
+      const before = await pool.call.finallyCount();
+      const call = pool.call.sharedItem();
+      assert.deepEqual(await call.next(), { value: 1, done: false });
+      await assert.rejects(
+        call.next(),
+        (e: Error) => e instanceof TypeError && /SharedArrayBuffer/.test(e.message),
+      );
+      assert.equal(await pool.call.finallyCount(), before + 1);
     } finally {
       await pool.shutdown();
     }

@@ -9,6 +9,9 @@
  * record: [u8 kind][u32 a][u32 b][value]
  * ```
  *
+ * A stream call's value is its `StreamHead` (its windows and input flags, then the argument), in
+ * the bytes a mailbox holds for it, and it reads back as one.
+ *
  * A pipe delivers bytes in chunks of its own choosing: {@linkcode FrameReader} puts frames back
  * together from them.
  *
@@ -18,12 +21,17 @@
 import { ByteReader } from "./byte_reader.ts";
 import { ByteWriter } from "./byte_writer.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
+import { decodeStreamHead, encodeStreamHead, StreamHead } from "./stream_head.ts";
+import { Tag } from "./tags.ts";
 
 /** What a record says. `a` and `b` are its two words. */
 export const PipeRecord = {
   /** Parent -> child, first: the worker's spawn data (the value); `a`, `b` unused. */
   INIT: 0,
-  /** Parent -> child: call `a` of task `b` with the value as its argument. */
+  /**
+   * Parent -> child: call `a` of task `b` with the value as its argument (a `StreamHead` for a
+   * stream call).
+   */
   CALL: 1,
   /** Parent -> child: call `a` was given up on; `b` is 1 when its timeout expired. */
   ABORT: 2,
@@ -35,7 +43,19 @@ export const PipeRecord = {
   ANSWER: 5,
   /** Child -> parent: the thread that runs the tasks died and was replaced. */
   RESPAWNED: 6,
+  /**
+   * Both ways: a stream message of call `a`, which goes on. Child -> parent, `b` is its
+   * `ResponseStatus` (an item, progress, input credit or close); parent -> child, its
+   * `StreamControl` kind (credit, an input item, the input's end or error).
+   */
+  STREAM: 7,
 } as const;
+
+/** How each record's value is named in errors. */
+function rootOf(kind: number, b: number): string {
+  if (kind === PipeRecord.ANSWER) return b === 0 ? "result" : "error";
+  return kind === PipeRecord.STREAM ? "value" : "arg";
+}
 
 /** Bytes of a frame's length word. */
 const FRAME_HEAD_BYTES = 4;
@@ -65,7 +85,8 @@ export class FrameWriter {
     w.u32(a >>> 0);
     w.u32(b >>> 0);
     try {
-      encodeValue(w, value, kind === PipeRecord.ANSWER ? (b === 0 ? "result" : "error") : "arg");
+      if (value instanceof StreamHead) encodeStreamHead(w, value, value.arg, "arg", undefined);
+      else encodeValue(w, value, rootOf(kind, b));
     } catch (err) {
       w.length = mark;
       throw err;
@@ -113,7 +134,11 @@ export class FrameReader {
         const kind = r.u8();
         const a = r.u32();
         const b = r.u32();
-        listener(kind, a, b, decodeValue(r));
+        if (bytes[r.pos] !== Tag.STREAM_HEAD) listener(kind, a, b, decodeValue(r));
+        else {
+          r.pos++;
+          listener(kind, a, b, decodeStreamHead(r, undefined));
+        }
       }
       at = end;
     }

@@ -3,7 +3,8 @@
  * thread is a small weft host: a pool of one worker thread, which imports the task modules and
  * runs the tasks with weft's ordinary worker loop. The main thread itself never imports them; it
  * reads calls from its standard input, makes them on its pool, and writes each answer up file
- * descriptor 3, all the records of one turn in one write.
+ * descriptor 3, all the records of one turn in one write. Stream calls are made with their
+ * head, and their stream messages go both ways as records of their own (`child_sink.ts`).
  *
  * The host owns the clocks: a call whose timeout expired there comes as an abort whose reason is
  * a `TimeoutError`, which this pool treats as its own timeout (it ends its thread when the task
@@ -21,11 +22,13 @@ import { WorkerCrashedError } from "../errors.ts";
 import { Dispatcher } from "../host/dispatcher.ts";
 import { registerWeftErrors } from "../memory/error_classes.ts";
 import { FrameReader, FrameWriter, PipeRecord } from "../memory/pipe_codec.ts";
+import { StreamHead } from "../memory/stream_head.ts";
 import type { Runtime, WorkerHandle } from "../runtime/adapter.ts";
 import { type ParentPipe, parentPipe } from "../runtime/child_process.ts";
 import { runtime } from "../runtime/detect.ts";
 import { workerEntryUrl } from "../runtime/entry_url.ts";
 import type { ChildInit, WorkerMessage } from "../worker/init.ts";
+import { type ChildPipe, ChildSink } from "./child_sink.ts";
 
 /** Why a call aborts in the child: the same names the host's worker would see. */
 function abortReason(timedOut: boolean): DOMException {
@@ -39,7 +42,22 @@ class Child {
   readonly #frames = new FrameWriter();
   #scheduled = false;
   #dispatcher: Dispatcher | undefined;
-  readonly #aborts = new Map<number, AbortController>();
+  /** The calls not answered yet, by pipe id. */
+  readonly #calls = new Map<number, { controller: AbortController; sink: ChildSink }>();
+  /** Where the calls' sinks send their records. */
+  readonly #out: ChildPipe = {
+    message: (id, status, value) => {
+      try {
+        this.#frames.add(PipeRecord.STREAM, id, status, value);
+      } catch (err) {
+        // Crossed to this process but cannot cross the pipe (a SharedArrayBuffer): the call fails.
+        this.#calls.get(id)?.sink.fail(err);
+        return;
+      }
+      this.#schedule();
+    },
+    answer: (id, failed, value) => this.#answer(id, failed ? 1 : 0, value),
+  };
   /** Set once the first thread was ready (later ones are its replacements). */
   #ready = false;
   /** The worker's index in the host's pool. */
@@ -57,7 +75,8 @@ class Child {
 
   record(kind: number, a: number, b: number, value: unknown): void {
     if (kind === PipeRecord.CALL) this.#call(a, b, value);
-    else if (kind === PipeRecord.ABORT) this.#aborts.get(a)?.abort(abortReason(b === 1));
+    else if (kind === PipeRecord.STREAM) this.#calls.get(a)?.sink.control(b, value);
+    else if (kind === PipeRecord.ABORT) this.#calls.get(a)?.controller.abort(abortReason(b === 1));
     else if (kind === PipeRecord.INIT) this.#start(value as ChildInit);
   }
 
@@ -69,22 +88,34 @@ class Child {
       const next = b === 0 ? err : new Error(String((value as Error)?.message ?? value));
       this.#frames.add(kind, a, 1, next);
     }
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(this.#flush);
   }
 
+  /** Makes call `id` of task `task`; `arg` is its `StreamHead` for a stream call. */
   #call(id: number, task: number, arg: unknown): void {
     const controller = new AbortController();
-    this.#aborts.set(id, controller);
-    this.#dispatcher!.call(task, arg, { signal: controller.signal }).then(
-      (value) => this.#answer(id, 0, value),
-      (err) => this.#answer(id, 1, err),
+    const dispatcher = this.#dispatcher!;
+    const stream = arg instanceof StreamHead;
+    const sink = new ChildSink(this.#out, dispatcher, id, stream);
+    this.#calls.set(id, { controller, sink });
+    const options = { signal: controller.signal };
+    const result = stream
+      ? dispatcher.call(task, arg.arg, options, sink, arg)
+      : dispatcher.call(task, arg, options, sink);
+    result.then(
+      (value) => sink.settled(false, value),
+      (err) => sink.settled(true, err),
     );
   }
 
   #answer(id: number, failed: number, value: unknown): void {
-    this.#aborts.delete(id);
+    this.#calls.delete(id);
     // The child's pool has one worker, number 0; the host's pool knows this one by its index.
     if (value instanceof WorkerCrashedError && this.#index !== 0) {
       value.message = value.message.replace(/\bworker 0\b/, `worker ${this.#index}`);

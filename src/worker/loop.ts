@@ -48,7 +48,7 @@ import { CallAborts } from "./call_aborts.ts";
 import { CallContext } from "./task_context.ts";
 import type { CallStamps } from "./call_stamps.ts";
 import { type DataEnd, ItemsChannel } from "../transport/items_channel.ts";
-import { StreamRunner } from "./stream_runner.ts";
+import { type StreamCalls, type StreamCallsFactory, StreamRunner } from "./stream_runner.ts";
 
 /** Idle tuning of a worker. */
 export interface WorkerLoopOptions {
@@ -66,6 +66,8 @@ export interface WorkerLoopOptions {
   measure?: (() => void) | undefined;
   /** Where calls' start and end times go, when the pool keeps task timings. */
   stamps?: CallStamps;
+  /** What runs stream calls (a process worker's relay forwards them); `StreamRunner` if unset. */
+  streams?: StreamCallsFactory;
 }
 
 /** Calls served between two heap reports of a worker that does not go idle. */
@@ -77,6 +79,9 @@ const ROOTS: Record<number, string> = {
   [ResponseStatus.YIELD]: "item",
   [ResponseStatus.PROGRESS]: "progress",
 };
+
+const runStreams: StreamCallsFactory = (host, aborts, progress) =>
+  new StreamRunner(host, aborts, progress);
 
 interface Backlog {
   id: number;
@@ -112,7 +117,7 @@ export class WorkerLoop {
   readonly #oob: OutOfBand;
   readonly #aborts: CallAborts;
   /** Generator tasks and calls with an input stream (see `stream_runner.ts`). */
-  readonly #streams: StreamRunner;
+  readonly #streams: StreamCalls;
   readonly #progress = (id: number, value: unknown) => {
     // An id is reused once its call has ended: a late report must not reach another call.
     if (this.#aborts.current !== id && !this.#aborts.running.has(id)) {
@@ -146,7 +151,7 @@ export class WorkerLoop {
     this.#oob = outOfBand(options.outOfBand);
     this.#items = new ItemsChannel(options.data);
     this.#onStop = onStop;
-    this.#streams = new StreamRunner(
+    this.#streams = (options.streams ?? runStreams)(
       {
         message: (id, status, value) => this.#respond(id, status, value),
         settled: (id, status, value) => this.#settled(id, status, value),

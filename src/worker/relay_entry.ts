@@ -3,7 +3,8 @@
  * the host it is an ordinary worker: it runs weft's worker loop on the lane's link, with one
  * stand-in task per real task. A stand-in sends its call down the child's pipe and settles with
  * the child's answer, so the loop's own machinery (start stamps, abort notices, the withdraw
- * fence, answers and their out-of-band items) works as on any thread.
+ * fence, answers and their out-of-band items) works as on any thread. Stream calls are
+ * forwarded message by message (`relay_calls.ts`).
  *
  * Batching: the loop starts every call it finds in one pass, and the records they add go out
  * together as one frame in a microtask after the pass; the child's answers come back the same
@@ -25,13 +26,8 @@ import { isRelayInit, type RelayInit, type RelayMessage } from "../runtime/proce
 import { WorkerLink } from "../transport/link.ts";
 import type { ChildInit, WorkerInit } from "./init.ts";
 import { WorkerLoop } from "./loop.ts";
+import { RelayCalls } from "./relay_calls.ts";
 import type { TaskEntry } from "./registry.ts";
-import type { TaskContext } from "./task_context.ts";
-
-interface Waiting {
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
-}
 
 /** One frame per turn: the records added in a turn go out together, in one write. */
 class Pipe {
@@ -63,24 +59,9 @@ function start(data: RelayInit, port: ParentPort): void {
   // Publish: from here on, ending this worker kills the child too.
   Atomics.store(new Int32Array(data.pid), 0, child.pid);
   const pipe = new Pipe(child);
-  const waiting = new Map<number, Waiting>();
-  let next = 0;
-  const stand = (index: number) => (arg: unknown, ctx: TaskContext) =>
-    new Promise((resolve, reject) => {
-      const id = next;
-      next = (next + 1) >>> 0;
-      pipe.send(PipeRecord.CALL, id, index, arg);
-      waiting.set(id, { resolve, reject });
-      const signal = ctx.signal;
-      const abort = () => {
-        const timedOut = (signal.reason as Error)?.name === "TimeoutError";
-        if (waiting.has(id)) pipe.send(PipeRecord.ABORT, id, timedOut ? 1 : 0, undefined);
-      };
-      if (signal.aborted) abort();
-      else signal.addEventListener("abort", abort, { once: true });
-    });
+  const calls = new RelayCalls(pipe);
   const tasks: TaskEntry[] = init.tasks.map((ref, i) => ({
-    f: stand(i) as unknown as TaskEntry["f"],
+    f: calls.standIn(i) as unknown as TaskEntry["f"],
     moduleUrl: ref.module,
     ordinal: ref.ordinal,
   }));
@@ -100,6 +81,7 @@ function start(data: RelayInit, port: ParentPort): void {
       gc: undefined,
       outOfBand: runtime.outOfBand,
       data: port,
+      streams: calls.streams,
     }, () => {});
     for (const message of early.splice(0)) loop.onMessage(message);
     port.postMessage({ type: "ready" });
@@ -108,13 +90,8 @@ function start(data: RelayInit, port: ParentPort): void {
   const reader = new FrameReader();
   child.onData((chunk) =>
     reader.push(chunk, (kind, a, b, value) => {
-      if (kind === PipeRecord.ANSWER) {
-        const call = waiting.get(a);
-        if (call === undefined) return;
-        waiting.delete(a);
-        if (b === 0) call.resolve(value);
-        else call.reject(value);
-      } else if (kind === PipeRecord.READY) {
+      if (calls.record(kind, a, b, value)) return;
+      if (kind === PipeRecord.READY) {
         if (loop === undefined) ready();
       } else if (kind === PipeRecord.RESPAWNED) port.postMessage({ type: "respawned" });
       else if (kind === PipeRecord.BOOT_ERROR) port.postMessage(value);

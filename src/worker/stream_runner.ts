@@ -43,6 +43,27 @@ export interface StreamHost {
   settled(id: number, status: number, value: unknown): void;
 }
 
+/**
+ * What the worker loop asks of whatever runs its stream calls: the {@linkcode StreamRunner} here,
+ * or a process worker's relay, which forwards them to its child (`relay_calls.ts`).
+ */
+export interface StreamCalls {
+  /**
+   * Starts call `id` of task function `f` from its stream request. The loop counts the call as
+   * pending until `StreamHost.settled` is called for it.
+   */
+  start(id: number, f: (arg: unknown, ctx: CallContext) => unknown, head: StreamHead): void;
+  /** A stream message from the host about call `id`; one about a call not running is stale. */
+  control(id: number, kind: number, value: unknown): void;
+}
+
+/** Makes a worker loop's {@linkcode StreamCalls}. */
+export type StreamCallsFactory = (
+  host: StreamHost,
+  aborts: AbortSource,
+  progress: ProgressSink,
+) => StreamCalls;
+
 type AnyGenerator =
   | Generator<unknown, unknown, undefined>
   | AsyncGenerator<unknown, unknown, undefined>;
@@ -80,7 +101,7 @@ class OpenStream {
 }
 
 /** The stream calls of one worker loop. */
-export class StreamRunner {
+export class StreamRunner implements StreamCalls {
   readonly #streams = new Map<number, OpenStream>();
   readonly #host: StreamHost;
   readonly #aborts: AbortSource;
