@@ -35,7 +35,8 @@ export class CallAborts implements AbortSource {
 
   /** True when call `id` was given up on (as far as polled). */
   abandoned(id: number): boolean {
-    return this.#abandoned.has(id);
+    // Asked once per call: most calls are never given up on, and a size check skips the hash.
+    return this.#abandoned.size > 0 && this.#abandoned.has(id);
   }
 
   /** AbortSource: reads new notices; true when call `id` was given up on. */
