@@ -42,7 +42,8 @@ export function encodeBuiltIn(
       return;
     case Kind.DATE:
       w.u8(Tag.DATE);
-      w.f64((value as Date).getTime());
+      // The internal time, as structuredClone reads it, not an own or overridden getTime.
+      w.f64(Date.prototype.getTime.call(value));
       return;
     case Kind.REGEXP:
       w.u8(Tag.REGEXP);

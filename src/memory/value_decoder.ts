@@ -207,6 +207,12 @@ function decodeArray(r: ByteReader, refs: unknown[]): unknown[] {
     } else if (tag === Tag.HOLE) {
       r.pos++;
       out.length = i + 1;
+    } else if (tag === Tag.DATE) {
+      // Dates too: an array of them is the common case, and one call fewer per date shows.
+      r.pos++;
+      const date = new Date(r.f64());
+      refs.push(date);
+      out.push(date);
     } else {
       out.push(decode(r, refs));
     }
@@ -340,9 +346,18 @@ function constructError(
   }
 }
 
+/**
+ * The descriptor `defineHidden` fills in: one object for every definition (a descriptor is read
+ * during the call and not kept), so that an error's `stack` and `cause` allocate nothing.
+ */
+const hidden: PropertyDescriptor = { value: undefined, writable: true, configurable: true };
+
 /** Defines a non-enumerable own data property, as the Error constructors do. */
 function defineHidden(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true });
+  hidden.value = value;
+  Object.defineProperty(target, key, hidden);
+  // Drops the reference, so the descriptor keeps no decoded value alive.
+  hidden.value = undefined;
 }
 
 function decodeError(r: ByteReader, refs: unknown[]): Error {

@@ -38,6 +38,28 @@ describe("codec round trip", () => {
     assert.ok(Number.isNaN(out.getTime()));
   });
 
+  it("keeps Dates in arrays apart, shared and referred to as structuredClone does", () => {
+    const d = new Date(1_700_000_000_000);
+    class Stamp extends Date {}
+    const own = new Date(5);
+    // An own getTime is not what a Date holds: structuredClone reads the internal time.
+    Object.defineProperty(own, "getTime", { value: () => 99 });
+    const stamp = new Stamp(7);
+    Object.defineProperty(stamp, "getTime", { value: () => 98 });
+    // deno-lint-ignore no-sparse-arrays
+    const value = [d, new Date(0), , d, { at: d }, stamp, own, new Date(NaN)];
+    const out = roundTrip(value) as unknown[];
+    assert.deepStrictEqual(out, structuredClone(value));
+    assert.equal(out[0], out[3]);
+    assert.equal((out[4] as { at: Date }).at, out[0]);
+    assert.notEqual(out[0], d);
+    assert.equal(2 in out, false);
+    assert.equal(Object.getPrototypeOf(out[5]), Date.prototype);
+    assert.equal((out[5] as Date).getTime(), 7);
+    assert.equal((out[6] as Date).getTime(), 5);
+    assert.ok(Number.isNaN((out[7] as Date).getTime()));
+  });
+
   it("keeps holes in sparse arrays", () => {
     const out = roundTrip(holey()) as unknown[];
     assert.equal(out.length, 5);
