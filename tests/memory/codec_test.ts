@@ -47,7 +47,7 @@ describe("codec round trip", () => {
     const stamp = new Stamp(7);
     Object.defineProperty(stamp, "getTime", { value: () => 98 });
     // deno-lint-ignore no-sparse-arrays
-    const value = [d, new Date(0), , d, { at: d }, stamp, own, new Date(NaN)];
+    const value = [d, new Date(0), , d, { at: d }, stamp, own];
     const out = roundTrip(value) as unknown[];
     assert.deepStrictEqual(out, structuredClone(value));
     assert.equal(out[0], out[3]);
@@ -57,7 +57,9 @@ describe("codec round trip", () => {
     assert.equal(Object.getPrototypeOf(out[5]), Date.prototype);
     assert.equal((out[5] as Date).getTime(), 7);
     assert.equal((out[6] as Date).getTime(), 5);
-    assert.ok(Number.isNaN((out[7] as Date).getTime()));
+    // Apart from the rest: Node 22's deepStrictEqual finds two invalid Dates unequal.
+    const [invalid] = roundTrip([new Date(NaN)]) as Date[];
+    assert.ok(invalid instanceof Date && Number.isNaN(invalid.getTime()));
   });
 
   it("keeps holes in sparse arrays", () => {
