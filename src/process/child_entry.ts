@@ -26,7 +26,6 @@ import { StreamHead } from "../memory/stream_head.ts";
 import type { Runtime, WorkerHandle } from "../runtime/adapter.ts";
 import { type ParentPipe, parentPipe } from "../runtime/child_process.ts";
 import { runtime } from "../runtime/detect.ts";
-import { workerEntryUrl } from "../runtime/entry_url.ts";
 import type { ChildInit, WorkerMessage } from "../worker/init.ts";
 import { type ChildPipe, ChildSink } from "./child_sink.ts";
 
@@ -131,7 +130,7 @@ class Child {
     };
     this.#dispatcher = new Dispatcher({
       runtime: watched,
-      entryUrl: workerEntryUrl(),
+      entryUrl: new URL(init.entry),
       threads: 1,
       modules: init.modules,
       tasks: init.tasks,

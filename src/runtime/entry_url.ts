@@ -6,11 +6,16 @@
  * package's modules import it), which starts when it sees from its spawn data that it runs in a
  * weft worker, and the app's tasks, which register under the bundle's URL there as on the host.
  *
+ * The npm package is such a bundle too (`esm/mod.js`, built by `scripts/build_npm.ts`), with weft's
+ * own files beside it under `esm/src/` for process workers, whose relay thread and child process
+ * start on those files.
+ *
  * The file is read from the call stack and `import.meta.url` (see {@linkcode ownFileUrl}).
  *
  * @module
  */
 
+import { existsSync } from "node:fs";
 import { OWN_FILE, ownFileUrl } from "./caller_url.ts";
 
 /**
@@ -41,6 +46,8 @@ export interface ProcessEntryUrls {
 export function processEntryUrls(): ProcessEntryUrls {
   const here = ownFileUrl();
   const own = here === undefined ? null : OWN_FILE.exec(new URL(here).pathname);
+  const packaged = own === null && here !== undefined ? packageEntryUrls(new URL(here)) : undefined;
+  if (packaged !== undefined) return packaged;
   if (own === null) {
     throw new TypeError(
       `Cannot create pool: process isolation starts weft's own files in the child, and weft runs bundled here (not from its own files), received ${here}; keep weft out of the bundle (mark it external)`,
@@ -50,4 +57,17 @@ export function processEntryUrls(): ProcessEntryUrls {
     relay: new URL(`../worker/relay_entry.${own[1]}`, here),
     child: new URL(`../process/child_entry.${own[1]}`, here),
   };
+}
+
+/**
+ * The process entries beside the npm package's bundle (`esm/mod.js`, whose own files are under
+ * `esm/src/`), or undefined when `bundle` has none beside it (an app's bundle).
+ */
+function packageEntryUrls(bundle: URL): ProcessEntryUrls | undefined {
+  if (bundle.protocol !== "file:") return undefined;
+  const entries = {
+    relay: new URL("./src/worker/relay_entry.js", bundle),
+    child: new URL("./src/process/child_entry.js", bundle),
+  };
+  return existsSync(entries.relay) && existsSync(entries.child) ? entries : undefined;
 }

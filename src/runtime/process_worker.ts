@@ -38,6 +38,8 @@ export interface RelayInit {
   timeoutGrace: number;
   /** The worker's name (`weft-<index>`), for the child's messages. */
   name: string;
+  /** The module the host's own threads start on, which the child's thread starts on too. */
+  entry: string;
 }
 
 /** Control messages the relay sends the host besides the worker's own. */
@@ -185,7 +187,7 @@ function signalNumber(signal: string): number {
  */
 export function processRuntime(base: Runtime, config: ProcessSpawnConfig): Runtime {
   const argv = childArgv(base.name, config);
-  const spawn = (_url: URL, options: SpawnOptions): WorkerHandle => {
+  const spawn = (url: URL, options: SpawnOptions): WorkerHandle => {
     const pid = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const workerData: RelayInit = {
       mark: RELAY_MARK,
@@ -195,6 +197,7 @@ export function processRuntime(base: Runtime, config: ProcessSpawnConfig): Runti
       resourceLimits: options.resourceLimits,
       timeoutGrace: config.timeoutGrace,
       name: options.name,
+      entry: url.href,
     };
     const thread = base.spawn(config.relayUrl, { name: options.name, workerData });
     return new ProcessHandle(thread, new Int32Array(pid));

@@ -55,6 +55,11 @@ export interface ChildInit {
   timeoutGrace: number;
   /** The worker's index in the host's pool, which the child's crash messages name. */
   index: number;
+  /**
+   * The module the child's thread starts on: the host's own worker entry, so that in the npm
+   * package it is the bundle that the task modules import too, not a second copy of weft.
+   */
+  entry: string;
 }
 
 /** Control messages from a worker. */

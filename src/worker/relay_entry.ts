@@ -112,6 +112,7 @@ function start(data: RelayInit, port: ParentPort): void {
     resourceLimits: data.resourceLimits,
     timeoutGrace: data.timeoutGrace,
     index: Number(/\d+$/.exec(data.name)?.[0] ?? 0),
+    entry: data.entry,
   };
   pipe.send(PipeRecord.INIT, 0, 0, childInit);
 }
