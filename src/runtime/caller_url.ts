@@ -16,6 +16,8 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
+
 interface CallSite {
   getFileName(): string | null | undefined;
   getScriptNameOrSourceURL?(): string | null | undefined;
@@ -87,12 +89,30 @@ export function callerUrl(below: (...args: never[]) => unknown): string | undefi
     return urlOf(caller);
   }
   const bundle = ownFileUrl();
-  if (bundle !== undefined && OWN_FILE.test(new URL(bundle).pathname)) {
+  if (bundle !== undefined && namesWeft(new URL(bundle))) {
     throw new TypeError(
       `Cannot find the bundle that defines this task: every way of naming it names weft's own source instead (a CommonJS bundle built by \`bun build --format=cjs --sourcemap\`), received ${bundle}; build it without --sourcemap, or as ES modules`,
     );
   }
   return bundle;
+}
+
+/**
+ * Whether `url` is the npm package's bundle of weft (`esm/mod.js`, see `scripts/build_npm.ts`),
+ * which has weft's own files beside it under `src/`.
+ */
+export function isPackageBundle(url: URL): boolean {
+  try {
+    return url.protocol === "file:" && existsSync(new URL("./src/runtime/caller_url.js", url));
+  } catch {
+    // A worker not allowed to read there (Deno permissions) has no package beside it to read.
+    return false;
+  }
+}
+
+/** Whether `url` is one of weft's own files, or the npm package's bundle of them. */
+function namesWeft(url: URL): boolean {
+  return OWN_FILE.test(url.pathname) || isPackageBundle(url);
 }
 
 /**

@@ -15,8 +15,7 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
-import { OWN_FILE, ownFileUrl } from "./caller_url.ts";
+import { isPackageBundle, OWN_FILE, ownFileUrl } from "./caller_url.ts";
 
 /**
  * The URL of the module weft's workers start on.
@@ -61,13 +60,12 @@ export function processEntryUrls(): ProcessEntryUrls {
 
 /**
  * The process entries beside the npm package's bundle (`esm/mod.js`, whose own files are under
- * `esm/src/`), or undefined when `bundle` has none beside it (an app's bundle).
+ * `esm/src/`), or undefined when `bundle` is not that bundle (an app's bundle).
  */
 function packageEntryUrls(bundle: URL): ProcessEntryUrls | undefined {
-  if (bundle.protocol !== "file:") return undefined;
-  const entries = {
+  if (!isPackageBundle(bundle)) return undefined;
+  return {
     relay: new URL("./src/worker/relay_entry.js", bundle),
     child: new URL("./src/process/child_entry.js", bundle),
   };
-  return existsSync(entries.relay) && existsSync(entries.child) ? entries : undefined;
 }
