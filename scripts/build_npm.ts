@@ -8,9 +8,9 @@
  * `esm/mod.js` is then replaced by a bundle of the whole library (`deno bundle`, which is esbuild
  * inside Deno: no dependency), so that a worker loads weft as one file: a worker imports weft once
  * more (its task module imports it), and each module costs it about 0.2-0.5 ms of loading beyond
- * its code (measured, 2 cores: a Node 24 worker took 7-9 ms to import the bundle against 40-50 ms
- * for the same code in 82 files with the compile cache on; Deno 3 against 16-18; Bun 7-9 against
- * 12-27). The bundle is its own worker entry (see `src/runtime/entry_url.ts`); the files under
+ * its code (measured in a worker, 2 cores: importing the bundle took Deno 3 ms against 16-18 for
+ * the same compiled code in 82 files, Bun 7-10 against 12-27, and Node 24 7-8 against 40-48 for
+ * the TypeScript sources with its compile cache on). The bundle is its own worker entry (see `src/runtime/entry_url.ts`); the files under
  * `esm/src/` stay for the `.d.ts` types and for process workers, which start on them.
  *
  * Node strips types only outside `node_modules`, so the package must ship JavaScript. Any compiler
