@@ -63,18 +63,16 @@ export async function runJobs(
     idle.push([]);
     for (const runtime of runtimes) {
       for (const system of systems) {
+        const own = system.workloads.filter((w) => workloads.includes(w));
         const reason = skipReason(system, runtime);
         if (reason !== undefined) {
-          if (round === 0) {
-            results.absences.push({
-              runtime: runtime.name,
-              system: system.name,
-              reason,
-            });
+          // Listed under the workloads it would have run only (not under streams, say).
+          const skipped = round === 0 ? own : [];
+          for (const workload of skipped) {
+            results.absences.push({ runtime: runtime.name, system: system.name, workload, reason });
           }
           continue;
         }
-        const own = system.workloads.filter((w) => workloads.includes(w));
         const job = (ws: WorkloadName[]) => ({
           round,
           runtime,

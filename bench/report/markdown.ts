@@ -14,7 +14,7 @@ import { num, WORKLOAD_INFO } from "./workload_info.ts";
 export interface Absence {
   runtime: string;
   system: string;
-  /** Undefined when the whole system was skipped. */
+  /** Undefined when a whole process failed (every workload it ran). */
   workload?: string;
   reason: string;
 }
@@ -100,7 +100,7 @@ export function workloadSection(
   parts.push(rows.length > 0 ? mdTable(headers, rows, 3) : "_No figures._");
   const own = targets.filter((t) => t.workload === workload);
   if (own.length > 0) {
-    parts.push("", "Targets (weft, against postMessage in the same run):", "");
+    parts.push("", "Targets (weft, against the baselines in the same run):", "");
     parts.push(
       mdTable(
         ["runtime", "target", "measured", "verdict"],

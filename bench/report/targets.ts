@@ -1,6 +1,7 @@
 /**
  * The targets weft is held to, checked against the same run's figures. Ratios are taken against
- * the raw postMessage baseline measured in the same run on the same runtime.
+ * the raw postMessage baseline measured in the same run on the same runtime (streams: against the
+ * ReadableStream baseline as well).
  *
  * @module
  */
@@ -41,6 +42,13 @@ const IDLE_PCT = 0.5;
 /** The first call after the worker went idle (it has parked) must take less than this. */
 const IDLE_WAKE_US = 50;
 const LONG_TASK_P99_US = 100;
+/** What weft's streams must reach against each stream baseline, by variant. */
+const STREAM_TARGETS = [
+  { variant: "numbers", metric: "items_per_s", unit: "items/s", factor: 10 },
+  { variant: "64 KiB chunks", metric: "gbps", unit: "GB/s", factor: 1 },
+];
+/** The stream baselines weft is held to. */
+const STREAM_BASELINES = ["postMessage", "ReadableStream"];
 /** The structured kinds of the per-type suite, held to postMessage each (beside every type). */
 const STRUCTURED_KINDS = ["object", "tree", "Map", "Date[]", "Error+cause"];
 
@@ -181,5 +189,20 @@ export function checkTargets(
     (v) => STRUCTURED_KINDS.some((kind) => v.startsWith(`${kind} `)),
   );
   worstRatio("types", "calls_per_s", `every type within ${slackPct}% of postMessage or faster`);
+
+  for (const { variant, metric, unit, factor } of STREAM_TARGETS) {
+    const ratios = STREAM_BASELINES.map((system) =>
+      weft("streams", variant, metric) / figures.median(runtime, system, "streams", variant, metric)
+    );
+    const worst = Math.min(...ratios);
+    const times = factor === 1 ? "" : `${factor}× `;
+    add(
+      "streams",
+      `${variant}: at least ${times}${STREAM_BASELINES.join("'s and ")}'s ${unit}`,
+      worst,
+      ratios.map((r) => `${num(r)}×`).join(" / "),
+      worst >= factor,
+    );
+  }
   return out;
 }

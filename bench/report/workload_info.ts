@@ -37,6 +37,9 @@ export function num(value: number): string {
   return value.toPrecision(2);
 }
 
+/** Three significant digits (GB/s, ms); a dash where a variant has no such figure. */
+const digits3 = (value: number) => Number.isFinite(value) ? value.toPrecision(3) : "–";
+
 const percent = (value: number) => Number.isFinite(value) ? `${num(value * 100)}%` : "–";
 
 const metric = (
@@ -68,7 +71,7 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
     note: "GB/s one way; `% of set` is the fraction of this process's 1 MiB " +
       "Uint8Array.prototype.set rate.",
     metrics: [
-      metric("gbps", "GB/s", "higher", (v) => v.toPrecision(3)),
+      metric("gbps", "GB/s", "higher", digits3),
       metric("of_set", "% of set", "higher", percent),
     ],
     ratioOn: "gbps",
@@ -127,11 +130,24 @@ export const WORKLOAD_INFO: Record<WorkloadName, WorkloadInfo> = {
     note: "How late a 5 ms interval timer on the host fires while 100,000 calls of x + 1 run " +
       "(2,000 in flight, 250 issued per macrotask turn, one worker).",
     metrics: [
-      metric("p50_ms", "p50 ms", "lower", (v) => v.toPrecision(3)),
-      metric("p99_ms", "p99 ms", "lower", (v) => v.toPrecision(3)),
-      metric("max_ms", "max ms", "lower", (v) => v.toPrecision(3)),
+      metric("p50_ms", "p50 ms", "lower", digits3),
+      metric("p99_ms", "p99 ms", "lower", digits3),
+      metric("max_ms", "max ms", "lower", digits3),
       metric("calls_per_s", "calls/s", "higher"),
     ],
     ratioOn: "p99_ms",
+  },
+  streams: {
+    title: "10. Streams (for await)",
+    note: "Items read with `for await`, one worker: streams of 50,000 numbers and of 1,000 " +
+      "chunks of 64 KiB, repeated for 800 ms per kind (200 ms with `--quick`). weft: a " +
+      "generator task; postMessage: a raw worker posting one message per item, read from its " +
+      "port; ReadableStream: the same messages through a web ReadableStream. " +
+      "The other pools and the servers have no streaming calls.",
+    metrics: [
+      metric("items_per_s", "items/s", "higher"),
+      metric("gbps", "GB/s", "higher", digits3),
+    ],
+    ratioOn: "items_per_s",
   },
 };

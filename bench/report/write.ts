@@ -48,7 +48,9 @@ export async function writeResults(
   seconds: number,
 ): Promise<string> {
   const { figures, absences, versions } = results;
-  const targets = runtimes.flatMap((r) => checkTargets(figures, r));
+  // Only the targets of the workloads that were asked for (a run of one workload lists its own).
+  const targets = runtimes.flatMap((r) => checkTargets(figures, r))
+    .filter((t) => workloads.includes(t.workload));
   const sections = workloads
     .filter((w) => figures.of(w).length > 0)
     .map((w) => workloadSection(figures, w, runtimes, systems, targets, absences));

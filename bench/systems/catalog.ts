@@ -21,7 +21,10 @@ export interface SystemInfo {
   skip: Partial<Record<RuntimeName, string>>;
 }
 
-/** weft and the postMessage baseline: every workload, the per-type suite only with these two. */
+/**
+ * weft and the postMessage baseline: every workload, the per-type suite and streams only with
+ * these two (and their variants below). The peer pools and the servers have no streaming calls.
+ */
 const ALL: readonly WorkloadName[] = [
   "latency",
   "throughput",
@@ -32,6 +35,7 @@ const ALL: readonly WorkloadName[] = [
   "scaling",
   "types",
   "lateness",
+  "streams",
 ];
 const PEER: readonly WorkloadName[] = [
   "latency",
@@ -52,16 +56,24 @@ export const SYSTEMS: readonly SystemInfo[] = [
     skip: {},
   },
   {
-    // Process workers against the threads above: single calls, 50-call batches, 1 MiB payloads.
+    // Process workers against the threads above: single calls, 50-call batches, 1 MiB payloads,
+    // streams.
     name: "weft-process",
     load: async () => (await import("./weft.ts")).startWeftProcess,
-    workloads: ["latency", "payload"],
+    workloads: ["latency", "payload", "streams"],
     skip: {},
   },
   {
     name: "postMessage",
     load: async () => (await import("./post_message.ts")).startPostMessage,
     workloads: ALL,
+    skip: {},
+  },
+  {
+    // The postMessage baseline's stream messages read through a web ReadableStream; no calls.
+    name: "ReadableStream",
+    load: async () => (await import("./post_message.ts")).startReadableStream,
+    workloads: ["streams"],
     skip: {},
   },
   {

@@ -6,7 +6,15 @@
  */
 
 import { createPool } from "../../mod.ts";
-import { busyTask, echoTask, helloTask, incTask, primesTask } from "../fixtures/weft_tasks.ts";
+import {
+  busyTask,
+  chunksTask,
+  echoTask,
+  helloTask,
+  incTask,
+  numbersTask,
+  primesTask,
+} from "../fixtures/weft_tasks.ts";
 import type { Client, Op } from "./types.ts";
 
 /** Starts a weft pool of `threads` thread workers. */
@@ -26,6 +34,8 @@ function start(threads: number, isolation: "thread" | "process"): Promise<Client
     echo: echoTask,
     busy: busyTask,
     primes: primesTask,
+    numbers: numbersTask,
+    chunks: chunksTask,
   });
   const calls = pool.call as unknown as Record<
     Op,
@@ -33,6 +43,7 @@ function start(threads: number, isolation: "thread" | "process"): Promise<Client
   >;
   return Promise.resolve({
     call: (op, arg) => calls[op](arg),
+    stream: ({ n, bytes }) => bytes === 0 ? pool.call.numbers(n) : pool.call.chunks([n, bytes]),
     close: () => pool.shutdown(),
   });
 }

@@ -15,6 +15,7 @@ export const WORKLOADS = [
   "scaling",
   "types",
   "lateness",
+  "streams",
 ] as const;
 
 /** A workload's name. */

@@ -13,6 +13,7 @@ import { payload } from "./payload.ts";
 import { perType } from "./per_type.ts";
 import { scaling } from "./scaling.ts";
 import { startup } from "./startup.ts";
+import { streams } from "./streams.ts";
 import { throughput } from "./throughput.ts";
 import type { Workload } from "./types.ts";
 
@@ -27,4 +28,5 @@ export const WORKLOAD_RUNNERS: Record<WorkloadName, Workload> = {
   scaling,
   types: perType,
   lateness,
+  streams,
 };
