@@ -12,6 +12,10 @@
  *
  * While an async task is pending the loop never blocks: it goes straight to step 4, so the task's
  * own I/O and timers are not held up, and each completion writes its response when it settles.
+ * A stream call whose window is full is not pending in that sense: its generator is suspended at a
+ * `yield` until the host's credit comes through the mailbox, so while every pending call is such a
+ * stream the loop goes idle through step 2 (without the spin: the credit comes at the reader's
+ * pace), and the host's credit wakes a blocked thread, far cheaper than an event-loop wake-up.
  *
  * The file is just past 400 lines: serving, answering (with its backlog) and the idle steps all
  * read and write the same loop state (`#asyncPending`, `#backlog`, `#itemsWaiting`, the wants-space
@@ -102,6 +106,9 @@ export class WorkerLoop {
   /** Calls served since the heap was last reported. */
   #unmeasured = 0;
   #stopped = false;
+  /** Set while `run` is on the stack; `#runQueued` while a run waits in the microtask queue. */
+  #running = false;
+  #runQueued = false;
   #wantsSpace = false;
   /** The host's read count when held answers last failed to fit. */
   #backlogMark = -1;
@@ -155,6 +162,7 @@ export class WorkerLoop {
       {
         message: (id, status, value) => this.#respond(id, status, value),
         settled: (id, status, value) => this.#settled(id, status, value),
+        held: () => this.#streamHeld(),
       },
       this.#aborts,
       this.#progress,
@@ -163,6 +171,40 @@ export class WorkerLoop {
 
   /** Serves until idle, then parks; re-entered by the wake-up. */
   run(): void {
+    this.#running = true;
+    try {
+      this.#loop();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /**
+   * A stream filled its window outside `run` (an async generator, between microtasks): once
+   * every pending call waits on the host alone, the loop runs to go idle the cheap way.
+   */
+  #streamHeld(): void {
+    if (this.#running || this.#runQueued || !this.#onlyHeld()) return;
+    this.#runQueued = true;
+    queueMicrotask(this.#runHeld);
+  }
+
+  readonly #runHeld = () => {
+    this.#runQueued = false;
+    if (this.#onlyHeld()) this.run();
+  };
+
+  /** True when pending calls need the event loop: promises, or out-of-band items awaited. */
+  #needsEventLoop(): boolean {
+    return (this.#asyncPending > 0 && !this.#onlyHeld()) || this.#itemsWaiting;
+  }
+
+  /** True when every pending call is a stream held by its window (see the module doc). */
+  #onlyHeld(): boolean {
+    return this.#asyncPending === this.#streams.held();
+  }
+
+  #loop(): void {
     const link = this.#link;
     link.setState(WorkerState.RUNNING);
     for (;;) {
@@ -174,12 +216,13 @@ export class WorkerLoop {
       if (served > 0) {
         this.#workedSinceGc = true;
         if ((this.#unmeasured += served) >= MEASURE_EVERY_CALLS) this.#measure();
-        if (this.#asyncPending > 0 || this.#itemsWaiting) break;
+        if (this.#needsEventLoop()) break;
         continue;
       }
       // Pending promises and awaited messages need the event loop: never block it then.
-      if (this.#asyncPending > 0 || this.#itemsWaiting) break;
-      if (this.#spin()) continue;
+      if (this.#needsEventLoop()) break;
+      // Streams held by their windows wait for the reader, not for a next batch: no spin.
+      if (this.#asyncPending === 0 && this.#spin()) continue;
       if (this.#block()) continue;
       if (this.#workedSinceGc && (this.#options.gc || this.#options.measure)) {
         this.#workedSinceGc = false;

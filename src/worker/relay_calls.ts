@@ -211,4 +211,9 @@ class ForwardedStreams implements StreamCalls {
   control(id: number, kind: number, value: unknown): void {
     this.#running.get(id)?.control(kind, value);
   }
+
+  /** None: a forwarded stream's items come from the child through this thread's event loop. */
+  held(): number {
+    return 0;
+  }
 }

@@ -41,6 +41,8 @@ export interface StreamHost {
   message(id: number, status: number, value: unknown): number;
   /** The call is over: answers it and counts it done. */
   settled(id: number, status: number, value: unknown): void;
+  /** A stream call has filled its window: it now waits on the host's credit alone. */
+  held(): void;
 }
 
 /**
@@ -55,6 +57,11 @@ export interface StreamCalls {
   start(id: number, f: (arg: unknown, ctx: CallContext) => unknown, head: StreamHead): void;
   /** A stream message from the host about call `id`; one about a call not running is stale. */
   control(id: number, kind: number, value: unknown): void;
+  /**
+   * Stream calls that wait on the host's credit alone: the generator is suspended at a `yield`
+   * with its window full, so nothing of theirs needs this thread's event loop.
+   */
+  held(): number;
 }
 
 /** Makes a worker loop's {@linkcode StreamCalls}. */
@@ -83,6 +90,8 @@ class OpenStream {
   outstanding = 0;
   readonly sizes: number[] = [];
   pumping = false;
+  /** Set while the window is full and the generator is not being pulled (see `held`). */
+  held = false;
   cancelled = false;
   closing = false;
   finished = false;
@@ -106,11 +115,25 @@ export class StreamRunner implements StreamCalls {
   readonly #host: StreamHost;
   readonly #aborts: AbortSource;
   readonly #progress: ProgressSink;
+  /** Streams whose `held` is set. */
+  #held = 0;
 
   constructor(host: StreamHost, aborts: AbortSource, progress: ProgressSink) {
     this.#host = host;
     this.#aborts = aborts;
     this.#progress = progress;
+  }
+
+  held(): number {
+    return this.#held;
+  }
+
+  /** Marks `s` as held by its window (or not); a newly held one is reported to the loop. */
+  #hold(s: OpenStream, held: boolean): void {
+    if (s.held === held) return;
+    s.held = held;
+    this.#held += held ? 1 : -1;
+    if (held) this.#host.held();
   }
 
   /** True while call `id` is a stream call running here. */
@@ -193,7 +216,11 @@ export class StreamRunner implements StreamCalls {
       this.#close(s);
       return;
     }
-    if (!s.canProduce()) return;
+    if (!s.canProduce()) {
+      this.#hold(s, true);
+      return;
+    }
+    this.#hold(s, false);
     s.pumping = true;
     if (s.sync) this.#pumpSync(s, s.gen as Generator<unknown, unknown, undefined>);
     else void this.#pumpAsync(s, s.gen as AsyncGenerator<unknown, unknown, undefined>);
@@ -218,6 +245,7 @@ export class StreamRunner implements StreamCalls {
     }
     s.pumping = false;
     if (s.cancelled) this.#close(s);
+    else this.#hold(s, true);
   }
 
   async #pumpAsync(s: OpenStream, gen: AsyncGenerator<unknown, unknown, undefined>): Promise<void> {
@@ -239,6 +267,7 @@ export class StreamRunner implements StreamCalls {
     }
     s.pumping = false;
     if (s.cancelled) this.#close(s);
+    else this.#hold(s, true);
   }
 
   /** Sends one yielded value. @returns false when it could not cross (the stream is closing). */
@@ -264,6 +293,7 @@ export class StreamRunner implements StreamCalls {
   #cancel(s: OpenStream): void {
     if (s.finished) return;
     s.cancelled = true;
+    this.#hold(s, false);
     s.input?.dispose();
     if (!s.pumping) this.#close(s);
   }
@@ -296,6 +326,7 @@ export class StreamRunner implements StreamCalls {
   #finish(s: OpenStream, status: number, value: unknown): void {
     if (s.finished) return;
     s.finished = true;
+    this.#hold(s, false);
     this.#streams.delete(s.id);
     s.input?.dispose();
     this.#host.settled(s.id, status, value);
