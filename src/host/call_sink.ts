@@ -16,6 +16,7 @@ import type { CallStream } from "./stream_call.ts";
 export interface SinkDispatcher {
   control(id: number, call: PendingCall, kind: number, value: unknown): void;
   giveUp(id: number, call: PendingCall, ok: boolean, value: unknown): void;
+  poll(id: number, call: PendingCall): void;
 }
 
 /** The stream messages of one call. */
@@ -54,6 +55,11 @@ export class CallSink implements StreamSink {
    */
   control(kind: number, value: unknown): void {
     if (this.#call !== undefined) this.#dispatcher.control(this.#id, this.#call, kind, value);
+  }
+
+  /** Reads what the call's worker has published by now (see `Lane.poll`). */
+  poll(): void {
+    if (this.#call !== undefined) this.#dispatcher.poll(this.#id, this.#call);
   }
 
   /** Settles the call now (if it is not yet) and stops its task. */

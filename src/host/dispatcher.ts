@@ -543,6 +543,12 @@ export class Dispatcher implements LaneEvents {
     this.#markDirty(lane);
   }
 
+  /** Reads the answers and stream messages that call `id`'s worker has published by now. */
+  poll(id: number, call: PendingCall): void {
+    if (this.#table.get(id) !== call || call.ended || call.lane < 0) return;
+    this.#workers.lanes[call.lane].poll();
+  }
+
   /**
    * Settles call `id` now, if it is not settled yet, and tells its worker to give up on it (a
    * stream whose caller stopped reading, a failed input): the task's signal aborts and a

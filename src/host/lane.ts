@@ -77,6 +77,8 @@ export class Lane implements LaneState {
   /** The worker's read count when the host last tried to place a waiting call. */
   #spaceMark = 0;
   #alive = true;
+  /** Set while `#drain` runs: a poll from a callback it made must not drain underneath it. */
+  #draining = false;
   /** Out-of-band items of answers, by call id, and whether the drain waits for some. */
   readonly #items: ItemsChannel;
   #itemsWaiting = false;
@@ -407,6 +409,20 @@ export class Lane implements LaneState {
     this.#items.send(id, items);
   }
 
+  /**
+   * Drains the responses that are ready now, for a stream reader that has run out of items: the
+   * ones its worker has published since are read at once, not after the event loop's turn that
+   * the armed wait needs. Only while the host's slice has time left (a reader that keeps finding
+   * items must still let the event loop run), and never from inside a drain.
+   */
+  poll(): void {
+    if (!this.#alive || this.#draining || !inSlice()) return;
+    if (this.#drain() > 0 && this.#wantsSpace) {
+      this.#spaceMark = this.link.started();
+      this.#events.space(this);
+    }
+  }
+
   /** Settles the responses that are ready now (used when the worker has just died). */
   drainNow(): void {
     while (this.#drain() > 0);
@@ -423,6 +439,7 @@ export class Lane implements LaneState {
     if (available === 0 || this.#itemsWaiting) return 0;
     const events = this.#events;
     const bytesBefore = responses.bytesTaken;
+    this.#draining = true;
     let n = 0;
     /** Stream messages among the `n` responses: they end no call. */
     let messages = 0;
@@ -457,6 +474,7 @@ export class Lane implements LaneState {
       }
       events.answer(this, id, status, value);
     }
+    this.#draining = false;
     if (n === 0) return 0;
     // Publish: the response slots and payload read above may be reused by the worker.
     responses.consume();

@@ -74,6 +74,7 @@ function outputOf(
   const output = new CallStream<unknown, unknown>(result, items, {
     credit: (consumed) => sink.control(StreamControl.CREDIT, consumed),
     cancel: () => sink.giveUp(true, undefined),
+    poll: () => sink.poll(),
   });
   sink.output = output;
   return output;
