@@ -161,6 +161,8 @@ export class WorkerLoop {
     this.#streams = (options.streams ?? runStreams)(
       {
         message: (id, status, value) => this.#respond(id, status, value),
+        item: (id, value) => this.#respond(id, ResponseStatus.YIELD, value, false),
+        publish: () => this.#link.answered(),
         settled: (id, status, value) => this.#settled(id, status, value),
         held: () => this.#streamHeld(),
       },
@@ -485,10 +487,11 @@ export class WorkerLoop {
   /**
    * Writes one response, or keeps it in the backlog until the host frees space.
    * @returns The bytes of its encoded value.
+   * @param now Publish at once (else with the next group, for the items of a synchronous pump).
    * @throws {TypeError | RangeError} For a stream message whose value cannot cross (an answer's
    *   failure is answered instead).
    */
-  #respond(id: number, status: number, value: unknown): number {
+  #respond(id: number, status: number, value: unknown, now = true): number {
     const responses = this.#link.responses;
     const root = ROOTS[status] ?? "value";
     const oob = this.#oob;
@@ -506,8 +509,8 @@ export class WorkerLoop {
         this.#sendItems(id, status);
         // Publish each answer at once: a host that is checking sees it now, a waiting host is
         // rung for it (once per wait, see `answered`), and an answer written just before the
-        // worker dies is not lost.
-        this.#link.answered();
+        // worker dies is not lost. Items of a synchronous generator go in groups (`item`).
+        if (now || responses.wantsPublish()) this.#link.answered();
         return responses.lastBytes;
       } else {
         const bytes = responses.snapshot();

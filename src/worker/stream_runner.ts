@@ -39,6 +39,15 @@ export interface StreamHost {
    * @throws {TypeError | RangeError} When the value cannot cross.
    */
   message(id: number, status: number, value: unknown): number;
+  /**
+   * Writes a value yielded by call `id` as `message` does, published with the next group of
+   * messages or by {@linkcode StreamHost.publish}.
+   * @returns Its encoded bytes.
+   * @throws {TypeError | RangeError} When the value cannot cross.
+   */
+  item(id: number, value: unknown): number;
+  /** Publishes the messages written so far. */
+  publish(): void;
   /** The call is over: answers it and counts it done. */
   settled(id: number, status: number, value: unknown): void;
   /** A stream call has filled its window: it now waits on the host's credit alone. */
@@ -86,9 +95,12 @@ class OpenStream {
   /** Items yielded so far, and the host's consumed count. */
   produced = 0;
   consumed = 0;
-  /** Encoded bytes of the items yielded and not yet consumed, and each one's size, in order. */
+  /**
+   * Encoded bytes of the items yielded and not yet consumed, and each one's size: item number `k`
+   * at `k & (sizes.length - 1)`, a ring (no shifting per credit) that doubles when full.
+   */
   outstanding = 0;
-  readonly sizes: number[] = [];
+  sizes: Uint32Array = new Uint32Array(16);
   pumping = false;
   /** Set while the window is full and the generator is not being pulled (see `held`). */
   held = false;
@@ -203,10 +215,14 @@ export class StreamRunner implements StreamCalls {
   #credit(s: OpenStream, consumed: number): void {
     // Counts wrap at 2^32 on the wire.
     let freed = (consumed - s.consumed) >>> 0;
-    if (freed > s.sizes.length) freed = s.sizes.length;
+    const unconsumed = s.produced - s.consumed;
+    if (freed > unconsumed) freed = unconsumed;
+    const sizes = s.sizes;
+    const mask = sizes.length - 1;
+    for (let k = s.consumed, end = s.consumed + freed; k < end; k++) {
+      s.outstanding -= sizes[k & mask];
+    }
     s.consumed = s.consumed + freed;
-    for (let i = 0; i < freed; i++) s.outstanding -= s.sizes[i];
-    s.sizes.splice(0, freed);
     this.#pump(s);
   }
 
@@ -241,9 +257,10 @@ export class StreamRunner implements StreamCalls {
         this.#finish(s, ResponseStatus.OK, r.value);
         return;
       }
-      if (!this.#emit(s, r.value) || s.cancelled || !s.canProduce()) break;
+      if (!this.#emit(s, r.value, false) || s.cancelled || !s.canProduce()) break;
     }
     s.pumping = false;
+    this.#host.publish();
     if (s.cancelled) this.#close(s);
     else this.#hold(s, true);
   }
@@ -263,26 +280,33 @@ export class StreamRunner implements StreamCalls {
         this.#finish(s, ResponseStatus.OK, r.value);
         return;
       }
-      if (!this.#emit(s, r.value) || s.cancelled || !s.canProduce()) break;
+      if (!this.#emit(s, r.value, true) || s.cancelled || !s.canProduce()) break;
     }
     s.pumping = false;
     if (s.cancelled) this.#close(s);
     else this.#hold(s, true);
   }
 
-  /** Sends one yielded value. @returns false when it could not cross (the stream is closing). */
-  #emit(s: OpenStream, value: unknown): boolean {
+  /**
+   * Sends one yielded value: published at once when `now`, else in groups (a synchronous pump
+   * publishes when it stops, so a burst of items costs a few publishes instead of one each).
+   * @returns false when it could not cross (the stream is closing).
+   */
+  #emit(s: OpenStream, value: unknown, now: boolean): boolean {
     let bytes: number;
     try {
-      bytes = this.#host.message(s.id, ResponseStatus.YIELD, value);
+      bytes = now
+        ? this.#host.message(s.id, ResponseStatus.YIELD, value)
+        : this.#host.item(s.id, value);
     } catch (err) {
       s.failure = err;
       s.cancelled = true;
       return false;
     }
+    if (s.produced - s.consumed === s.sizes.length) s.sizes = grown(s);
+    s.sizes[s.produced & (s.sizes.length - 1)] = bytes;
     s.produced++;
     s.outstanding += bytes;
-    s.sizes.push(bytes);
     return true;
   }
 
@@ -331,6 +355,16 @@ export class StreamRunner implements StreamCalls {
     s.input?.dispose();
     this.#host.settled(s.id, status, value);
   }
+}
+
+/** The ring of `s.sizes`, twice as large, with the unconsumed items' sizes at their new places. */
+function grown(s: OpenStream): Uint32Array {
+  const old = s.sizes;
+  const next = new Uint32Array(old.length * 2);
+  for (let k = s.consumed; k < s.produced; k++) {
+    next[k & (next.length - 1)] = old[k & (old.length - 1)];
+  }
+  return next;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
