@@ -3,7 +3,7 @@
  * in the same process. The streams workload's measurements (`workloads/streams.ts`) with all its
  * systems in one process, each with one worker:
  *
- * - weft: a generator task read with `for await` (with its default window of 256 items, 1 MiB);
+ * - weft: a generator task read with `for await` (with its default window of 1024 items, 1 MiB);
  * - weft (process): the same task on a process worker (`isolation: "process"`);
  * - MessagePort: a raw worker that posts one message per item (no backpressure at all);
  * - ReadableStream: the same messages read through a web `ReadableStream`.

@@ -53,7 +53,7 @@ export interface CallOptions {
    * of them) the producer may run ahead of the consumer, in each direction. The worker's
    * generator is suspended at its `yield` while the caller has that many unread; the caller's
    * input is read only while the task has fewer than `items` unread. Default:
-   * `{ items: 256, bytes: 1048576 }`.
+   * `{ items: 1024, bytes: 1048576 }`.
    */
   highWaterMark?: HighWaterMark;
   /**
