@@ -6,7 +6,7 @@
  * warm-up of at least 500 ms (150 ms) of both kinds in turn. A single stream lasts tens of
  * milliseconds, too short to measure alone on a shared machine.
  *
- * weft and weft-process stream from a generator task (default window: 1024 items, 1 MiB);
+ * weft and weft-process stream from a generator task (default window: 1024 items, 4 MiB);
  * postMessage from a raw worker that posts one message per item, read from its port;
  * ReadableStream the same worker's messages through a web `ReadableStream`. The baselines have no
  * backpressure. `bench/stream_rates.ts` runs the same measurements with all four in one process.

@@ -19,7 +19,7 @@ import {
 export interface HighWaterMark {
   /** Items. Default: 256. */
   items?: number;
-  /** Bytes of encoded items (the item that crosses it is still sent). Default: 1 MiB. */
+  /** Bytes of encoded items (the item that crosses it is still sent). Default: 4 MiB. */
   bytes?: number;
 }
 
@@ -53,7 +53,7 @@ export interface CallOptions {
    * of them) the producer may run ahead of the consumer, in each direction. The worker's
    * generator is suspended at its `yield` while the caller has that many unread; the caller's
    * input is read only while the task has fewer than `items` unread. Default:
-   * `{ items: 1024, bytes: 1048576 }`.
+   * `{ items: 1024, bytes: 4194304 }`.
    */
   highWaterMark?: HighWaterMark;
   /**

@@ -191,8 +191,12 @@ export const StreamControl = {
  * memory is bounded by the bytes. It stays within `SLOT_COUNT`: a full window fits the mailbox.
  */
 export const DEFAULT_WINDOW_ITEMS = 1024;
-/** Bytes of encoded items a stream's producer may run ahead of its consumer, by default. */
-export const DEFAULT_WINDOW_BYTES = 1024 * 1024;
+/**
+ * Bytes of encoded items a stream's producer may run ahead of its consumer, by default. 4 MiB, not 1:
+ * with 64 KiB items a 1 MiB window makes the producer wait for credit every 8 items, each wait a
+ * wake-up of tens of microseconds (interleaved probe: 1.64-1.69 -> 2.03-2.05 GB/s on Node 24).
+ */
+export const DEFAULT_WINDOW_BYTES = 4 * 1024 * 1024;
 
 /** Response status codes, in `SLOT_META_U32` of a response. */
 export const ResponseStatus = {
