@@ -1,7 +1,7 @@
 /**
  * `createPool()`: starts worker threads and exposes each task as `pool.call.<name>(arg)`.
  *
- * Why it stays one file (about 460 lines): it is the one place where resolved options become a
+ * Why it stays one file (past 400 lines): it is the one place where resolved options become a
  * running pool for both isolations (threads, process workers) and for every call shape (`call`,
  * `callSync`, `broadcast`, `open`); each shape's machinery lives in `src/host/`, and what is here
  * is the wiring between the options and those pieces, read best side by side.

@@ -17,7 +17,7 @@ import {
 
 /** How far a stream's producer may run ahead of its consumer. */
 export interface HighWaterMark {
-  /** Items. Default: 256. */
+  /** Items. Default: 1024. */
   items?: number;
   /** Bytes of encoded items (the item that crosses it is still sent). Default: 4 MiB. */
   bytes?: number;

@@ -3,18 +3,16 @@
  * everything written in one tick into one wake-up per worker, queues what finds no space, and
  * settles each call exactly once (see `call_table.ts`). Timeouts, aborts and worker deaths are
  * handled here too, and so are work stealing (`#steal`, `#withdrawnAnswer`) and the overrun check
- * of timed-out calls. The file runs to about 590 lines on purpose: each of those paths settles,
- * requeues or retires calls through the same private counters (`#live`, `#completed`, `#failed`)
- * and the same queue, so every path that settles a call can be read and checked against the
- * others in one place. The seam to split along later is settlement itself: once `call_table.ts`
- * owns the counters, stealing and timeouts can move to files of their own. Starting and replacing
- * workers is in `workers.ts`, the queue in `call_queue.ts`, the time slice in `host_slice.ts`.
+ * of timed-out calls. Starting and replacing workers is in `workers.ts`, the queue in
+ * `call_queue.ts`, the time slice in `host_slice.ts`.
  *
- * Why it stays one file (now about 890 lines, with the stream, inline-lane, elastic, recycling and
- * affinity hooks): every one of those paths settles, requeues or retires calls through the same
- * private counters and queue, and each hook is a few lines that call into its own file
- * (`inline_lane.ts`, `elastic.ts`, `recycle.ts`, `affinity.ts`, `stream_calls.ts`). The seam is
- * unchanged: once `call_table.ts` owns the counters, stealing and timeouts can move out.
+ * Why it stays one file (about 900 lines, with the stream, inline-lane, elastic, recycling and
+ * affinity hooks): every path here settles, requeues or retires calls through the same private
+ * counters (`#live`, `#completed`, `#failed`) and the same queue, so each path that settles a call
+ * can be read and checked against the others in one place; each hook is a few lines that call
+ * into its own file (`inline_lane.ts`, `elastic.ts`, `recycle.ts`, `affinity.ts`,
+ * `stream_calls.ts`). The seam to split along is settlement itself: once `call_table.ts` owns the
+ * counters, stealing and timeouts can move to files of their own.
  *
  * @module
  */

@@ -16,14 +16,12 @@
  * macrotask, there is no check, and a drain stops and goes on in a macrotask of its own, so the
  * event loop gets a turn however many answers keep coming.
  *
- * The file is past 400 lines because the wait, the post-publish check and the drain share one
- * state machine (`#waiting`, `#itemsWaiting`, the miss back-off, the time slice): each decides
- * whether the next must run, so splitting them would spread one invariant over files.
- *
- * Why it stays one file (about 480 lines): the wait, the drain and the spin check share the
- * lane's response cursor and its armed-wait state, and the stream and recycling hooks read the
- * same cursor in the same drain pass; splitting them would put that state behind accessors on
- * the hottest path of the host.
+ * Why it stays one file (past 500 lines): the wait, the post-publish check, the drain and the
+ * stream reader's poll are one state machine over the lane's response cursor (`#waiting`,
+ * `#itemsWaiting`, `#draining`, the miss back-off, the time slice), each deciding whether the next
+ * must run; the stream and recycling hooks read the same cursor in the same drain pass. Split,
+ * that state would sit behind accessors on the hottest path of the host, and the invariant that
+ * exactly one wait is armed while calls are in flight would be spread over files.
  *
  * @module
  */
@@ -300,10 +298,7 @@ export class Lane implements LaneState {
     }
     if (found) {
       this.#misses = 0;
-      if (this.#wantsSpace) {
-        this.#spaceMark = this.link.started();
-        this.#events.space(this);
-      }
+      this.#spaceMayBeFree();
     } else {
       if (this.#misses < 10) this.#misses++;
       this.#skip = (1 << this.#misses) - 1;
@@ -317,6 +312,13 @@ export class Lane implements LaneState {
       for (let i = 0; i < 32; i++) if (responses.available() > 0) return true;
     } while (performance.now() < deadline);
     return false;
+  }
+
+  /** After a drain: tells the pool, if it holds calls waiting for space, to try placing them. */
+  #spaceMayBeFree(): void {
+    if (!this.#wantsSpace) return;
+    this.#spaceMark = this.link.started();
+    this.#events.space(this);
   }
 
   /** Request number the next call written to this lane gets. */
@@ -387,10 +389,7 @@ export class Lane implements LaneState {
     this.link.running();
     const drained = this.#drain();
     if (result === "timed-out" && drained > 0) this.lostWakeups++;
-    if (this.#wantsSpace) {
-      this.#spaceMark = this.link.started();
-      this.#events.space(this);
-    }
+    this.#spaceMayBeFree();
     this.#arm();
   }
 
@@ -417,10 +416,7 @@ export class Lane implements LaneState {
    */
   poll(): void {
     if (!this.#alive || this.#draining || !inSlice()) return;
-    if (this.#drain() > 0 && this.#wantsSpace) {
-      this.#spaceMark = this.link.started();
-      this.#events.space(this);
-    }
+    if (this.#drain() > 0) this.#spaceMayBeFree();
   }
 
   /** Settles the responses that are ready now (used when the worker has just died). */

@@ -17,6 +17,8 @@
  * @module
  */
 
+import { Ring } from "../memory/ring.ts";
+
 /** What a stream asks of its call. */
 export interface StreamCallControls {
   /** Reports that the caller has consumed `consumed` items so far. */
@@ -38,13 +40,8 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
   readonly #controls: StreamCallControls;
   /** Items consumed between two credits. */
   readonly #step: number;
-  /**
-   * The items waiting here: a ring of `#count` from `#head`, whose length (a power of two) doubles
-   * when full. It never shrinks: refilled each window, an array would regrow (and copy) each time.
-   */
-  #items: (Y | undefined)[] = new Array(16);
-  #head = 0;
-  #count = 0;
+  /** The items waiting here. */
+  readonly #items = new Ring<Y>();
   #consumed = 0;
   #credited = 0;
   #waiter: Waiter<Y> | undefined;
@@ -91,8 +88,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
       waiter.resolve({ value, done: false });
       return;
     }
-    if (this.#count === this.#items.length) this.#grow();
-    this.#items[(this.#head + this.#count++) & (this.#items.length - 1)] = value;
+    this.#items.push(value);
   }
 
   /** The call has ended in the worker (or never reached one): `return()` may resolve. */
@@ -102,7 +98,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
 
   next(): Promise<IteratorResult<Y, R>> {
     this.#reading = true;
-    if (this.#count > 0) return this.#shift();
+    if (this.#items.length > 0) return this.#shift();
     if (this.#settled) return this.#end();
     if (this.#waiter !== undefined) {
       return Promise.reject(
@@ -114,7 +110,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     // The worker has often published more by now: read them here rather than wait for the wake-up,
     // which comes only after the event loop's turn (this loop of reads runs in microtasks).
     this.#controls.poll();
-    if (this.#count > 0) return this.#shift();
+    if (this.#items.length > 0) return this.#shift();
     // Nothing waits here: whatever the worker had yielded has been consumed, so tell it now, even
     // short of half a window (its window may be full on bytes).
     if (this.#consumed !== this.#credited) this.#credit();
@@ -125,28 +121,9 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
 
   /** The first item waiting here, taken. */
   #shift(): Promise<IteratorResult<Y, R>> {
-    const items = this.#items;
-    const value = items[this.#head] as Y;
-    items[this.#head] = undefined;
-    this.#head = (this.#head + 1) & (items.length - 1);
-    this.#count--;
+    const value = this.#items.shift();
     this.#took();
     return Promise.resolve({ value, done: false });
-  }
-
-  #grow(): void {
-    const old = this.#items;
-    const items = new Array<Y | undefined>(old.length * 2);
-    for (let i = 0; i < this.#count; i++) items[i] = old[(this.#head + i) & (old.length - 1)];
-    this.#items = items;
-    this.#head = 0;
-  }
-
-  /** Drops the items waiting here. */
-  #clear(): void {
-    this.#items = new Array(16);
-    this.#head = 0;
-    this.#count = 0;
   }
 
   /**
@@ -156,7 +133,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
   return(): Promise<IteratorResult<Y, R>> {
     this.#reading = true;
     this.#finished = true;
-    this.#clear();
+    this.#items.clear();
     if (!this.#settled) this.#controls.cancel();
     return this.#ended.then(() => ({ value: undefined as R, done: true }));
   }
@@ -172,8 +149,8 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     if (!this.#reading && !this.#discarding) {
       // Awaited without being read: the values are not wanted; let the generator run on.
       this.#discarding = true;
-      for (let i = 0; i < this.#count; i++) this.#took();
-      this.#clear();
+      for (let i = this.#items.length; i > 0; i--) this.#took();
+      this.#items.clear();
       if (this.#consumed !== this.#credited) this.#credit();
     }
     return this.#result.then(onfulfilled, onrejected);

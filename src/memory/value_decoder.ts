@@ -2,6 +2,12 @@
  * The decoding half of the value codec (the format is in `tags.ts`). Everything it returns is a
  * fresh copy: the bytes it reads sit in shared memory that the producer reuses.
  *
+ * Why it stays one file (about 400 lines): it is one recursive descent, and every helper calls
+ * back into `decode` with the same reference table and reads keys and strings the same way. The
+ * seam is the error part (`constructError` to `decodeDomException`, about 80 lines), which could
+ * move to an `error_decoder.ts` beside `error_encoder.ts` if it took `decode`, `readString` and
+ * `decodeFields` as parameters, as the encoder's error half takes its child encoder.
+ *
  * @module
  */
 

@@ -17,14 +17,12 @@
  * stream the loop goes idle through step 2 (without the spin: the credit comes at the reader's
  * pace), and the host's credit wakes a blocked thread, far cheaper than an event-loop wake-up.
  *
- * The file is just past 400 lines: serving, answering (with its backlog) and the idle steps all
- * read and write the same loop state (`#asyncPending`, `#backlog`, `#itemsWaiting`, the wants-space
- * flag), and the no-lost-wake-up argument in `#hasWork` needs all of them in view.
- *
- * Why it stays one file (about 510 lines): the idle policy, the request drain and the answer
- * path share the ring cursors and the park state, and stream messages are taken in the same drain
- * pass (the stream logic itself is in `stream_runner.ts`); a split would pass that state through
- * calls on every request.
+ * Why it stays one file (past 550 lines): serving, answering (with its backlog), the idle steps
+ * and the held-stream check all read and write the same loop state (`#asyncPending`, `#backlog`,
+ * `#itemsWaiting`, the wants-space flag, the ring cursors and the park state), and the
+ * no-lost-wake-up argument in `#hasWork` needs all of them in view. Stream messages are taken in
+ * the same drain pass; the stream logic itself is in `stream_runner.ts`. A split would pass that
+ * state through calls on every request.
  *
  * @module
  */

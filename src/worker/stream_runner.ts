@@ -27,6 +27,7 @@
  */
 
 import { ResponseStatus, StreamControl } from "../memory/layout.ts";
+import { Ring } from "../memory/ring.ts";
 import type { StreamHead } from "../memory/stream_head.ts";
 import { InputQueue } from "./input_queue.ts";
 import { type AbortSource, CallContext, type ProgressSink } from "./task_context.ts";
@@ -95,12 +96,9 @@ class OpenStream {
   /** Items yielded so far, and the host's consumed count. */
   produced = 0;
   consumed = 0;
-  /**
-   * Encoded bytes of the items yielded and not yet consumed, and each one's size: item number `k`
-   * at `k & (sizes.length - 1)`, a ring (no shifting per credit) that doubles when full.
-   */
+  /** Encoded bytes of the items yielded and not yet consumed, and each one's size, in order. */
   outstanding = 0;
-  sizes: Uint32Array = new Uint32Array(16);
+  readonly sizes = new Ring<number>();
   pumping = false;
   /** Set while the window is full and the generator is not being pulled (see `held`). */
   held = false;
@@ -215,14 +213,9 @@ export class StreamRunner implements StreamCalls {
   #credit(s: OpenStream, consumed: number): void {
     // Counts wrap at 2^32 on the wire.
     let freed = (consumed - s.consumed) >>> 0;
-    const unconsumed = s.produced - s.consumed;
-    if (freed > unconsumed) freed = unconsumed;
-    const sizes = s.sizes;
-    const mask = sizes.length - 1;
-    for (let k = s.consumed, end = s.consumed + freed; k < end; k++) {
-      s.outstanding -= sizes[k & mask];
-    }
+    if (freed > s.sizes.length) freed = s.sizes.length;
     s.consumed = s.consumed + freed;
+    for (let i = 0; i < freed; i++) s.outstanding -= s.sizes.shift();
     this.#pump(s);
   }
 
@@ -303,8 +296,7 @@ export class StreamRunner implements StreamCalls {
       s.cancelled = true;
       return false;
     }
-    if (s.produced - s.consumed === s.sizes.length) s.sizes = grown(s);
-    s.sizes[s.produced & (s.sizes.length - 1)] = bytes;
+    s.sizes.push(bytes);
     s.produced++;
     s.outstanding += bytes;
     return true;
@@ -355,16 +347,6 @@ export class StreamRunner implements StreamCalls {
     s.input?.dispose();
     this.#host.settled(s.id, status, value);
   }
-}
-
-/** The ring of `s.sizes`, twice as large, with the unconsumed items' sizes at their new places. */
-function grown(s: OpenStream): Uint32Array {
-  const old = s.sizes;
-  const next = new Uint32Array(old.length * 2);
-  for (let k = s.consumed; k < s.produced; k++) {
-    next[k & (next.length - 1)] = old[k & (old.length - 1)];
-  }
-  return next;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
