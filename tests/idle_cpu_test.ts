@@ -21,8 +21,10 @@ describe("an idle worker", () => {
       const used = cpuMs() - start;
       const wall = performance.now() - wallStart;
       // A spinning worker would burn ~100% of a core (500 ms); parked, the whole process stays
-      // near zero. 10% leaves room for the runtime's own housekeeping on a noisy machine.
-      assert.ok(used < wall * 0.1, `process used ${used.toFixed(1)} ms of CPU in ${wall} ms`);
+      // near zero. 25% leaves room for the runtime's own housekeeping: `bun test` runs every file
+      // in one process, and the garbage and ending threads of the tests before this one took
+      // 67 ms of this window once (the soak tests run just before it).
+      assert.ok(used < wall * 0.25, `process used ${used.toFixed(1)} ms of CPU in ${wall} ms`);
       assert.equal(await pool.call.add([1, 1]), 2);
     } finally {
       await pool.shutdown();
