@@ -2,19 +2,17 @@
  * The decoding half of the value codec (the format is in `tags.ts`). Everything it returns is a
  * fresh copy: the bytes it reads sit in shared memory that the producer reuses.
  *
- * Why it stays one file (about 400 lines): it is one recursive descent, and every helper calls
- * back into `decode` with the same reference table and reads keys and strings the same way. The
- * seam is the error part (`constructError` to `decodeDomException`, about 80 lines), which could
- * move to an `error_decoder.ts` beside `error_encoder.ts` if it took `decode`, `readString` and
- * `decodeFields` as parameters, as the encoder's error half takes its child encoder.
+ * Errors are decoded in `error_decoder.ts`, which reads their parts through {@linkcode CHILD}.
+ * The rest stays here (about 330 lines): it is one recursive descent, and every helper calls back
+ * into `decode` with the same reference table and reads keys and strings the same way.
  *
  * @module
  */
 
 import type { ByteReader } from "./byte_reader.ts";
-import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./error_classes.ts";
+import { type DecodeChild, decodeDomException, decodeError } from "./error_decoder.ts";
 import { fillObject, setField } from "./object_shapes.ts";
-import { ErrorFlag, Tag } from "./tags.ts";
+import { Tag } from "./tags.ts";
 import { MAX_DEPTH } from "./value_encoder.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
@@ -149,9 +147,9 @@ function decode(r: ByteReader, refs: unknown[]): unknown {
     case Tag.BIGINT_OBJECT:
       return pushed(refs, Object(readBigIntPayload(r)));
     case Tag.ERROR:
-      return decodeError(r, refs);
+      return decodeError(r, refs, CHILD);
     case Tag.DOM_EXCEPTION:
-      return decodeDomException(r, refs);
+      return decodeDomException(r, refs, CHILD);
     default:
       throw badTag(tag, "for a value");
   }
@@ -162,7 +160,6 @@ function pushed(refs: unknown[], value: object): object {
   return value;
 }
 
-/** Reads a STRING or STRING16 value. */
 /** A property key: a string, cached when short (see `ByteReader.key`). */
 function readKey(r: ByteReader): string {
   return readString(r, true);
@@ -328,86 +325,5 @@ function decodeMap(r: ByteReader, refs: unknown[]): Map<unknown, unknown> {
   return out;
 }
 
-type ErrorStatics = { stackTraceLimit?: number };
-
-/**
- * Constructs an error; when the sender's stack will replace its own, without capturing one (the
- * capture costs more than the rest of decoding an error, and its result is thrown away).
- */
-function constructError(
-  Base: ErrorClass,
-  args: unknown[],
-  Class: ErrorClass,
-  hasStack: boolean,
-): Error {
-  const statics = Error as ErrorStatics;
-  const limit = statics.stackTraceLimit;
-  if (!hasStack || typeof limit !== "number" || !Reflect.set(statics, "stackTraceLimit", 0)) {
-    return Reflect.construct(Base, args, Class);
-  }
-  try {
-    return Reflect.construct(Base, args, Class);
-  } finally {
-    statics.stackTraceLimit = limit;
-  }
-}
-
-/**
- * The descriptor `defineHidden` fills in: one object for every definition (a descriptor is read
- * during the call and not kept), so that an error's `stack` and `cause` allocate nothing.
- */
-const hidden: PropertyDescriptor = { value: undefined, writable: true, configurable: true };
-
-/** Defines a non-enumerable own data property, as the Error constructors do. */
-function defineHidden(target: object, key: string, value: unknown): void {
-  hidden.value = value;
-  Object.defineProperty(target, key, hidden);
-  // Drops the reference, so the descriptor keeps no decoded value alive.
-  hidden.value = undefined;
-}
-
-function decodeError(r: ByteReader, refs: unknown[]): Error {
-  const flags = r.u8();
-  const own = readString(r);
-  const base = readString(r);
-  const name = readString(r);
-  const message = flags & ErrorFlag.MESSAGE ? readString(r) : undefined;
-  const stack = flags & ErrorFlag.STACK ? readString(r) : undefined;
-  const Base = builtInErrorClass(base) ?? Error;
-  const Class = registeredErrorClass(own) ?? Base;
-  // Constructing the built-in base with the class as new.target gives the class's prototype and
-  // the engine's own error kind, without running the user's constructor (which may need
-  // arguments we do not have). AggregateError takes its errors first.
-  const args = message === undefined ? [] : [message];
-  const err: Error = constructError(
-    Base,
-    Base === AggregateError ? [[], ...args] : args,
-    Class,
-    stack !== undefined,
-  );
-  if (Base === AggregateError && !(flags & ErrorFlag.ERRORS)) {
-    delete (err as { errors?: unknown }).errors;
-  }
-  refs.push(err);
-  if (stack !== undefined) defineHidden(err, "stack", stack);
-  if (flags & ErrorFlag.CAUSE) defineHidden(err, "cause", decode(r, refs));
-  if (flags & ErrorFlag.ERRORS) defineHidden(err, "errors", decode(r, refs));
-  decodeFields(r, refs, err, r.u32());
-  if (err.name !== name) defineHidden(err, "name", name);
-  return err;
-}
-
-function decodeDomException(r: ByteReader, refs: unknown[]): Error {
-  const hasStack = r.u8() === 1;
-  const name = readString(r);
-  const message = readString(r);
-  const err = new DOMException(message, name);
-  refs.push(err);
-  if (hasStack) {
-    const stack = readString(r);
-    // Some runtimes keep a DOMException's stack in a non-configurable slot; losing the sender's
-    // stack there is harmless, so a refused definition is ignored.
-    Reflect.defineProperty(err, "stack", { value: stack, writable: true, configurable: true });
-  }
-  return err;
-}
+/** What the error decoder reads through: this file's own readers, passed rather than imported. */
+const CHILD: DecodeChild = { value: decode, string: readString, fields: decodeFields };
