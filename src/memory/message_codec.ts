@@ -5,8 +5,9 @@
  *
  * - {@linkcode writeSmall}: the values of small calls (numbers, short strings, small byte arrays)
  *   written straight into a slot, without the value codec's set-up or its scratch buffer;
- * - {@linkcode directBound} and {@linkcode writeDirect}: large byte arrays and strings written
- *   straight into the payload (one copy instead of two);
+ * - {@linkcode directBound} and {@linkcode writeDirect}: byte arrays and strings too large for a
+ *   slot written straight into the payload (one copy instead of two, and none of the value
+ *   codec's set-up);
  * - {@linkcode encodeMessage}: everything else, through the value codec into a scratch buffer,
  *   with the size check every message gets;
  * - {@linkcode readMessage}: the reverse, with the same fast paths first.
@@ -18,7 +19,7 @@
  */
 
 import type { ByteReader } from "./byte_reader.ts";
-import type { ByteWriter } from "./byte_writer.ts";
+import { ALIGN_BYTES, type ByteWriter } from "./byte_writer.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
 import { clearItems, copiesOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
 import { decodeStreamHead, encodeStreamHead, type StreamWindows } from "./stream_head.ts";
@@ -28,14 +29,17 @@ const encoder = new TextEncoder();
 /** A tag and a u32 length: the head of a string or byte array. */
 const HEAD_BYTES = 5;
 /**
- * Bytes before a direct value's own bytes: three `PAD` tags, the tag and the u32 length, so its
- * bytes start 8-aligned (see `Tag.PAD`).
+ * Bytes before the own bytes of a value of `ALIGN_BYTES` or more: three `PAD` tags, the tag and
+ * the u32 length, so its bytes start 8-aligned, as the value codec writes them (see `Tag.PAD`).
  */
-const DIRECT_HEAD_BYTES = 8;
-/** Values at least this large skip the scratch buffer and are written straight into the payload. */
-export const DIRECT_BYTES = 4096;
+const ALIGNED_HEAD_BYTES = 8;
 /** Small byte arrays up to this many bytes are read back with a loop rather than `slice`. */
 const COPY_LOOP_BYTES = 64;
+
+/** Bytes before the own bytes of a string of `units` UTF-16 units, or a byte array of `units`. */
+function directHead(units: number): number {
+  return units >= ALIGN_BYTES ? ALIGNED_HEAD_BYTES : HEAD_BYTES;
+}
 
 /**
  * Writes `value` at `at` when it is a small value with a fast path and fits in `room` bytes:
@@ -128,46 +132,40 @@ function writeSmallBytes(
 }
 
 /**
- * Whether `value` is written straight into the payload: a large, whole, plain `Uint8Array` or
- * fixed-length `ArrayBuffer`, or a large well-formed string, that does not go out of band.
+ * Whether `value` is written straight into the payload: a whole, plain `Uint8Array` or
+ * fixed-length `ArrayBuffer`, or a well-formed string, that does not go out of band (any size:
+ * the caller tries {@linkcode writeSmall} first).
  * @returns The most bytes {@linkcode writeDirect} may need (at most `max`), or 0 when `value`
  *   takes another path.
  */
 export function directBound(value: unknown, oob: OutOfBand | undefined, max: number): number {
   if (typeof value === "string") {
-    if (value.length < DIRECT_BYTES || primitiveOutOfBand(oob, value) >= 0) return 0;
-    if (!value.isWellFormed()) return 0;
+    if (primitiveOutOfBand(oob, value) >= 0 || !value.isWellFormed()) return 0;
     // Three bytes per UTF-16 unit at most; a string that needs more than `max` is refused by
     // `writeDirect`.
-    return Math.min(DIRECT_HEAD_BYTES + value.length * 3, max);
+    return Math.min(directHead(value.length) + value.length * 3, max);
   }
   // Buffers to move must reach the value codec, which sends them out of band.
   if (oob?.transfer !== undefined) return 0;
   const bytes = directBytes(value);
   if (bytes === undefined || copiesOutOfBand(oob, bytes.length)) return 0;
-  return DIRECT_HEAD_BYTES + bytes.length;
+  return directHead(bytes.length) + bytes.length;
 }
 
-/** The bytes of a large byte array or `ArrayBuffer` that goes direct, or undefined. */
+/** The bytes of a byte array or `ArrayBuffer` that goes direct, or undefined. */
 function directBytes(value: unknown): Uint8Array | undefined {
   // Only a view of a whole, plain buffer: the value codec sends a partial view with its buffer
-  // (as structuredClone does), and a subclass (Node's Buffer) with only its own bytes. The length
-  // first: small arrays are common, and reading `.buffer` costs (see the decoder).
+  // (as structuredClone does), and a subclass (Node's Buffer) with only its own bytes.
   if (value instanceof Uint8Array) {
-    if (
-      value.byteLength < DIRECT_BYTES || value.constructor !== Uint8Array ||
-      value.byteOffset !== 0
-    ) {
-      return undefined;
-    }
+    if (value.constructor !== Uint8Array || value.byteOffset !== 0) return undefined;
     const buffer = value.buffer;
-    return buffer instanceof ArrayBuffer && !buffer.resizable &&
+    return buffer instanceof ArrayBuffer && !buffer.resizable && !buffer.detached &&
         value.byteLength === buffer.byteLength
       ? value
       : undefined;
   }
   // A resizable buffer keeps its maximum length through the value codec.
-  if (value instanceof ArrayBuffer && !value.resizable && value.byteLength >= DIRECT_BYTES) {
+  if (value instanceof ArrayBuffer && !value.resizable && !value.detached) {
     return new Uint8Array(value);
   }
   return undefined;
@@ -186,27 +184,28 @@ export function writeDirect(
   bound: number,
   value: unknown,
 ): number {
-  u8[at] = Tag.PAD;
-  u8[at + 1] = Tag.PAD;
-  u8[at + 2] = Tag.PAD;
+  const isString = typeof value === "string";
+  const bytes = isString ? undefined : directBytes(value)!;
+  const head = directHead(isString ? value.length : bytes!.length);
+  const tagAt = at + head - HEAD_BYTES;
+  for (let i = at; i < tagAt; i++) u8[i] = Tag.PAD;
   let n: number;
-  if (typeof value === "string") {
-    const done = encoder.encodeInto(value, u8.subarray(at + DIRECT_HEAD_BYTES, at + bound));
+  if (isString) {
+    const done = encoder.encodeInto(value, u8.subarray(at + head, at + bound));
     if (done.read !== value.length) {
       throw new RangeError(
         `Cannot send value: a string of ${value.length} characters does not fit in payloadMaxByteLength (${bound} bytes)`,
       );
     }
-    u8[at + 3] = Tag.STRING;
+    u8[tagAt] = Tag.STRING;
     n = done.written;
   } else {
-    const bytes = directBytes(value)!;
-    u8[at + 3] = value instanceof ArrayBuffer ? Tag.ARRAYBUFFER : Tag.UINT8ARRAY;
-    u8.set(bytes, at + DIRECT_HEAD_BYTES);
-    n = bytes.length;
+    u8[tagAt] = value instanceof ArrayBuffer ? Tag.ARRAYBUFFER : Tag.UINT8ARRAY;
+    u8.set(bytes!, at + head);
+    n = bytes!.length;
   }
-  dv.setUint32(at + 4, n, true);
-  return DIRECT_HEAD_BYTES + n;
+  dv.setUint32(tagAt + 1, n, true);
+  return head + n;
 }
 
 /**
@@ -259,13 +258,18 @@ export function readMessage(
   }
   if (tag === Tag.UINT8ARRAY) {
     const n = view.getUint32(at + 1, true);
-    if (n <= COPY_LOOP_BYTES) {
-      // Cheaper than a slice at this size.
-      const out = new Uint8Array(n);
-      const from = at + HEAD_BYTES;
-      for (let i = 0; i < n; i++) out[i] = bytes[from + i];
-      return out;
-    }
+    const from = at + HEAD_BYTES;
+    if (n > COPY_LOOP_BYTES) return bytes.slice(from, from + n);
+    // Cheaper than a slice at this size.
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = bytes[from + i];
+    return out;
+  }
+  // A message's padding is three tags (it starts 8-aligned; see `Tag.PAD`); any other count is
+  // left to the value codec.
+  if (tag === Tag.PAD && bytes[at + 1] === Tag.PAD && bytes[at + 2] === Tag.PAD) {
+    const out = readAligned(r, bytes, view, at + ALIGNED_HEAD_BYTES - HEAD_BYTES);
+    if (out !== NOT_ALIGNED) return out;
   }
   if (tag === Tag.STREAM_HEAD) {
     r.reset(bytes, view, at + 1);
@@ -273,4 +277,23 @@ export function readMessage(
   }
   r.reset(bytes, view, at);
   return decodeValue(r, items);
+}
+
+const NOT_ALIGNED = Symbol("not aligned");
+
+/**
+ * Reads an aligned string, byte array or `ArrayBuffer` whose tag is at `at` (kept out of
+ * {@linkcode readMessage}, whose small-call prefix stays short enough to inline).
+ * @returns The value, or `NOT_ALIGNED` for any other tag.
+ */
+function readAligned(r: ByteReader, bytes: Uint8Array, view: DataView, at: number): unknown {
+  const tag = bytes[at];
+  if (tag === Tag.STRING) {
+    r.reset(bytes, view, at + 1);
+    return r.string();
+  }
+  if (tag !== Tag.UINT8ARRAY && tag !== Tag.ARRAYBUFFER) return NOT_ALIGNED;
+  const from = at + HEAD_BYTES;
+  const out = bytes.slice(from, from + view.getUint32(at + 1, true));
+  return tag === Tag.UINT8ARRAY ? out : out.buffer;
 }

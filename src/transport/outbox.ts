@@ -9,8 +9,8 @@
  * here blocks or waits; "no space" is an answer, and the caller decides what to do with it.
  *
  * It moves bytes only: what a value becomes, and which values skip the scratch buffer (small ones
- * into the slot, large ones straight into the payload), is the message codec's decision
- * (`src/memory/message_codec.ts`).
+ * into the slot, byte arrays and strings too large for it straight into the payload), is the
+ * message codec's decision (`src/memory/message_codec.ts`).
  *
  * @module
  */

@@ -4,7 +4,6 @@ import { ByteReader } from "../../src/memory/byte_reader.ts";
 import { ByteWriter } from "../../src/memory/byte_writer.ts";
 import { encodeValue } from "../../src/memory/codec.ts";
 import {
-  DIRECT_BYTES,
   directBound,
   encodeMessage,
   readMessage,
@@ -25,6 +24,12 @@ function codecBytes(value: unknown): Uint8Array {
   const w = new ByteWriter(16);
   encodeValue(w, value);
   return w.bytes.slice(0, w.length);
+}
+
+function named(value: unknown): string {
+  if (typeof value === "string") return `a string of ${value.length} units`;
+  const v = value as { constructor: { name: string }; byteLength: number };
+  return `a ${v.constructor.name} of ${v.byteLength} bytes`;
 }
 
 /** Writes `value` with the fast path at offset 8, checks it against the codec, reads it back. */
@@ -81,32 +86,83 @@ describe("message codec fast paths", () => {
     assert.equal(writeSmall(u8, dv, 8, ROOM, bytes, moving), -1, "a buffer being moved");
   });
 
-  it("writes large byte arrays and strings straight, as the value codec would with padding", () => {
-    const values: unknown[] = [
-      new Uint8Array(DIRECT_BYTES).map((_, i) => i),
-      new Uint8Array(DIRECT_BYTES + 3).buffer,
-      "long ".repeat(DIRECT_BYTES / 4),
-      "日本".repeat(DIRECT_BYTES),
-    ];
+  it("writes byte arrays and strings of any size straight, as the value codec would", () => {
+    const sizes = [0, 43, 44, 48, 49, 64, 65, 255, 256, 257, 1000, 4095, 4096, 4099];
+    const values: unknown[] = [];
+    for (const n of sizes) {
+      values.push(new Uint8Array(n).map((_, i) => i * 7));
+      values.push(new Uint8Array(n).buffer);
+      values.push("abcdefgh".repeat(n).slice(0, n));
+      // UTF-8 longer than the units: two and three bytes each, and pairs (4 bytes per 2 units).
+      values.push("é日".repeat(n).slice(0, n));
+      values.push("🙂".repeat(n));
+    }
     for (const value of values) {
       const bound = directBound(value, undefined, 1 << 20);
-      assert.ok(bound > 0);
+      assert.ok(bound > 0, `no direct path for ${named(value)}`);
       const { u8, dv } = window(bound + 8);
       const n = writeDirect(u8, dv, 8, bound, value);
       assert.ok(n <= bound);
       // The codec aligns from offset 0 the same way: its bytes start after the same padding.
-      assert.deepEqual(u8.slice(8, 8 + n), codecBytes(value));
+      assert.deepEqual(u8.slice(8, 8 + n), codecBytes(value), named(value));
+      const out = readMessage(new ByteReader(), u8, dv, 8);
+      u8.fill(0xee);
+      assert.deepEqual(out, value, named(value));
+      if (out instanceof Uint8Array) {
+        assert.ok(out.buffer instanceof ArrayBuffer && out.buffer.byteLength === out.length);
+      }
+    }
+  });
+
+  it("leaves to the value codec the byte arrays and strings it would send otherwise", () => {
+    const max = 1 << 20;
+    const big = new Uint8Array(8192);
+    class Bytes extends Uint8Array {}
+    const detached = new ArrayBuffer(300);
+    const detachedView = new Uint8Array(detached);
+    detached.transfer();
+    const refused: unknown[] = [
+      "a\ud800".repeat(300), // a lone surrogate: STRING16
+      "\udc00",
+      new Uint8Array(big.buffer, 8, 300), // part of a buffer: sent with its buffer
+      big.subarray(0, 4096),
+      new Bytes(300), // a subclass (Node's Buffer is one)
+      new Uint8Array(new ArrayBuffer(300, { maxByteLength: 600 })), // resizable
+      new ArrayBuffer(4096, { maxByteLength: 8192 }), // keeps its max length
+      detachedView,
+      detached,
+      new Uint16Array(300),
+      new DataView(new ArrayBuffer(300)),
+    ];
+    const nodeBuffer = (globalThis as { Buffer?: { alloc(n: number): Uint8Array } }).Buffer;
+    if (nodeBuffer !== undefined) refused.push(nodeBuffer.alloc(300), nodeBuffer.alloc(8192));
+    for (const value of refused) {
+      assert.equal(directBound(value, undefined, max), 0, named(value));
+    }
+    const moving = outOfBand();
+    const bytes = new Uint8Array(300);
+    moving.transfer = new Set([bytes.buffer]);
+    assert.equal(directBound(bytes, moving, max), 0, "a buffer being moved");
+    const large = outOfBand({ bytes: 1024, string: 512, bigint: undefined });
+    assert.equal(directBound(new Uint8Array(1024), large, max), 0, "a large copy");
+    assert.equal(directBound(new ArrayBuffer(1024), large, max), 0, "a large copy");
+    assert.equal(directBound("x".repeat(512), large, max), 0, "a large string");
+    assert.ok(directBound(new Uint8Array(1023), large, max) > 0);
+    assert.ok(directBound("x".repeat(511), large, max) > 0);
+  });
+
+  it("reads what only the value codec writes after the padding", () => {
+    for (const value of ["a\ud800".repeat(200), new Uint16Array(300).fill(9)]) {
+      const bytes = codecBytes(value);
+      const { u8, dv } = window(bytes.length + 8);
+      u8.set(bytes, 8);
       assert.deepEqual(readMessage(new ByteReader(), u8, dv, 8), value);
     }
-    assert.equal(directBound(new Uint8Array(DIRECT_BYTES - 1), undefined, 1 << 20), 0);
-    assert.equal(directBound("a\ud800".repeat(DIRECT_BYTES), undefined, 1 << 20), 0);
-    const resizable = new ArrayBuffer(DIRECT_BYTES, { maxByteLength: 2 * DIRECT_BYTES });
-    assert.equal(directBound(resizable, undefined, 1 << 20), 0, "keeps its max length");
   });
 
   it("refuses a string that needs more than the maximum, naming the size", () => {
-    const value = "日".repeat(DIRECT_BYTES);
-    const bound = directBound(value, undefined, DIRECT_BYTES * 2);
+    const value = "日".repeat(4096);
+    const bound = directBound(value, undefined, 4096 * 2);
     const { u8, dv } = window(bound + 8);
     assert.throws(() => writeDirect(u8, dv, 8, bound, value), /8192 bytes/);
   });
