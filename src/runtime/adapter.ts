@@ -107,6 +107,11 @@ export interface Runtime {
   /** From which sizes copies and strings are cheaper through the data channel than a mailbox. */
   readonly outOfBand: OutOfBandPolicy;
   /**
+   * Whether a string in shared memory decodes faster from a private copy of its bytes (this
+   * runtime's `TextDecoder` reads a view of a `SharedArrayBuffer` slowly).
+   */
+  readonly copySharedStrings: boolean;
+  /**
    * Runs `task` in a macrotask of its own, once the event loop has had a turn (timers and I/O run
    * first), without the clamping of a nested `setTimeout(0)`.
    */

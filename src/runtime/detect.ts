@@ -45,7 +45,9 @@ function detect(): Runtime {
     return workerThreadsRuntime("bun", () => bun.gc(false), OUT_OF_BAND.bun);
   }
   if ((globalThis as { Deno?: unknown }).Deno !== undefined) {
-    return withWebWorkers(workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno));
+    // Deno 2.9's `TextDecoder` copies a view of shared memory element by element first: a copy
+    // with `set` then the decode made mailbox strings 1.4-1.8x faster (256 B to 1 MiB).
+    return withWebWorkers(workerThreadsRuntime("deno", exposedGc(), OUT_OF_BAND.deno, true));
   }
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process;
   checkNodeVersion(node?.versions?.node);

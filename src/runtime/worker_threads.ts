@@ -203,16 +203,19 @@ const port: ParentPort | undefined = parentPort && wrapped
  * @param name The runtime's name.
  * @param gc Its garbage collection hook, if it exposes one.
  * @param outOfBand From which sizes values go through the data channel.
+ * @param copySharedStrings Whether strings in shared memory are copied before decoding.
  */
 export function workerThreadsRuntime(
   name: Runtime["name"],
   gc: (() => void) | undefined,
   outOfBand: OutOfBandPolicy,
+  copySharedStrings = false,
 ): Runtime {
   return {
     name,
     gc,
     outOfBand,
+    copySharedStrings,
     // Node's workers start with its compile cache (see `compile_cache.ts`).
     spawn: (url, options) =>
       new ThreadHandle(url, options, name, name === "node" ? compileCacheEnv() : undefined),

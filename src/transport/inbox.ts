@@ -38,7 +38,7 @@ export class Inbox {
   readonly #payloadBuffer: SharedArrayBuffer;
   #payload: Uint8Array;
   #payloadView: DataView;
-  readonly #reader = new ByteReader();
+  readonly #reader = new ByteReader(true);
   /** Messages consumed so far. */
   #read = 0;
   #published = 0;

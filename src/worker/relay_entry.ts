@@ -80,6 +80,7 @@ function start(data: RelayInit, port: ParentPort): void {
       // and holds the next batch up (the child's thread collects as configured).
       gc: undefined,
       outOfBand: runtime.outOfBand,
+      copySharedStrings: runtime.copySharedStrings,
       data: port,
       streams: calls.streams,
     }, () => {});

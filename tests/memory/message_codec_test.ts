@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ByteReader } from "../../src/memory/byte_reader.ts";
+import { ByteReader, copySharedBeforeDecode } from "../../src/memory/byte_reader.ts";
 import { ByteWriter } from "../../src/memory/byte_writer.ts";
 import { encodeValue } from "../../src/memory/codec.ts";
 import {
@@ -157,6 +157,29 @@ describe("message codec fast paths", () => {
       const { u8, dv } = window(bytes.length + 8);
       u8.set(bytes, 8);
       assert.deepEqual(readMessage(new ByteReader(), u8, dv, 8), value);
+    }
+  });
+
+  it("reads strings from shared memory through a private copy where the runtime asks", () => {
+    const values = [
+      "x".repeat(40),
+      "é日🙂".repeat(700),
+      "abc".repeat(100),
+      "y".repeat(4 * 1024 * 1024 + 1), // beyond the copy's largest size: decoded in place
+      "short after long",
+    ];
+    copySharedBeforeDecode(true);
+    try {
+      for (const shared of [true, false]) {
+        for (const value of values) {
+          const bound = directBound(value, undefined, 1 << 24);
+          const { u8, dv } = window(bound + 8);
+          writeDirect(u8, dv, 8, bound, value);
+          assert.equal(readMessage(new ByteReader(shared), u8, dv, 8), value);
+        }
+      }
+    } finally {
+      copySharedBeforeDecode(false);
     }
   });
 
