@@ -18,7 +18,7 @@
  */
 
 import { PoolClosedError, QueueFullError, TimeoutError, WorkerCrashedError } from "../errors.ts";
-import { copySharedBeforeDecode } from "../memory/byte_reader.ts";
+import { tuneDecoding } from "../memory/decode_tuning.ts";
 import { ByteWriter } from "../memory/byte_writer.ts";
 import {
   CONTROL_BIT,
@@ -135,7 +135,7 @@ export class Dispatcher implements LaneEvents {
     this.#balancer = BALANCERS[config.balancer];
     this.#timings = config.timings;
     this.#oob = outOfBand(config.runtime.outOfBand);
-    copySharedBeforeDecode(config.runtime.copySharedStrings);
+    tuneDecoding(config.runtime.decoding);
     this.#maxBytes = config.payload.payloadMaxByteLength ?? DEFAULT_PAYLOAD_MAX_BYTES;
     this.#workers = new Workers(config, this);
     this.#inline = config.inline === undefined

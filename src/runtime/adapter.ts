@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { DecodeTuning } from "../memory/decode_tuning.ts";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { DataEnd } from "../transport/items_channel.ts";
 import type { Permissions } from "./permissions.ts";
@@ -106,11 +107,8 @@ export interface Runtime {
   readonly gc: (() => void) | undefined;
   /** From which sizes copies and strings are cheaper through the data channel than a mailbox. */
   readonly outOfBand: OutOfBandPolicy;
-  /**
-   * Whether a string in shared memory decodes faster from a private copy of its bytes (this
-   * runtime's `TextDecoder` reads a view of a `SharedArrayBuffer` slowly).
-   */
-  readonly copySharedStrings: boolean;
+  /** How the decoders go around this runtime's slow paths. */
+  readonly decoding: DecodeTuning;
   /**
    * Runs `task` in a macrotask of its own, once the event loop has had a turn (timers and I/O run
    * first), without the clamping of a nested `setTimeout(0)`.

@@ -20,6 +20,7 @@ import {
   Worker,
   workerData,
 } from "node:worker_threads";
+import { type DecodeTuning, PLAIN_DECODING } from "../memory/decode_tuning.ts";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
 import { compileCacheEnv } from "./compile_cache.ts";
@@ -203,19 +204,19 @@ const port: ParentPort | undefined = parentPort && wrapped
  * @param name The runtime's name.
  * @param gc Its garbage collection hook, if it exposes one.
  * @param outOfBand From which sizes values go through the data channel.
- * @param copySharedStrings Whether strings in shared memory are copied before decoding.
+ * @param decoding How the decoders go around the runtime's slow paths.
  */
 export function workerThreadsRuntime(
   name: Runtime["name"],
   gc: (() => void) | undefined,
   outOfBand: OutOfBandPolicy,
-  copySharedStrings = false,
+  decoding: DecodeTuning = PLAIN_DECODING,
 ): Runtime {
   return {
     name,
     gc,
     outOfBand,
-    copySharedStrings,
+    decoding,
     // Node's workers start with its compile cache (see `compile_cache.ts`).
     spawn: (url, options) =>
       new ThreadHandle(url, options, name, name === "node" ? compileCacheEnv() : undefined),

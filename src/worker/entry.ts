@@ -123,7 +123,7 @@ async function start(init: WorkerInit, port: ParentPort): Promise<void> {
     parkMicroseconds: init.parkMicroseconds,
     gc: init.gcOnIdle ? runtime.gc : undefined,
     outOfBand: runtime.outOfBand,
-    copySharedStrings: runtime.copySharedStrings,
+    decoding: runtime.decoding,
     data: port,
     measure: init.measureHeap ? () => link.reportHeap(runtime.heapUsedBytes()) : undefined,
     stamps: init.stamps && new CallStamps(init.stamps),

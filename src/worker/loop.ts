@@ -36,7 +36,7 @@ import {
   TIMED_BIT,
   WorkerState,
 } from "../memory/layout.ts";
-import { copySharedBeforeDecode } from "../memory/byte_reader.ts";
+import { type DecodeTuning, PLAIN_DECODING, tuneDecoding } from "../memory/decode_tuning.ts";
 import { StreamHead } from "../memory/stream_head.ts";
 import {
   type OutOfBand,
@@ -63,8 +63,8 @@ export interface WorkerLoopOptions {
   gc: (() => void) | undefined;
   /** When large answers go out of band. */
   outOfBand: OutOfBandPolicy;
-  /** Whether strings in shared memory are copied before decoding (see `Runtime`). */
-  copySharedStrings?: boolean;
+  /** How the decoders go around the runtime's slow paths (see `Runtime`). Default: none. */
+  decoding?: DecodeTuning;
   /** The data channel to the host, for out-of-band items. */
   data: DataEnd;
   /** Reports the heap in use to the host (`recycle.memoryBytes`), if it asks for it. */
@@ -157,7 +157,7 @@ export class WorkerLoop {
     this.#tasks = tasks;
     this.#options = options;
     this.#oob = outOfBand(options.outOfBand);
-    copySharedBeforeDecode(options.copySharedStrings === true);
+    tuneDecoding(options.decoding ?? PLAIN_DECODING);
     this.#items = new ItemsChannel(options.data);
     this.#onStop = onStop;
     this.#streams = (options.streams ?? runStreams)(

@@ -80,7 +80,7 @@ function start(data: RelayInit, port: ParentPort): void {
       // and holds the next batch up (the child's thread collects as configured).
       gc: undefined,
       outOfBand: runtime.outOfBand,
-      copySharedStrings: runtime.copySharedStrings,
+      decoding: runtime.decoding,
       data: port,
       streams: calls.streams,
     }, () => {});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import { cloneErrorsOnDecode } from "../../src/memory/error_decoder.ts";
 import { registerError } from "../../src/register_error.ts";
 import { encodeError, roundTrip } from "./codec_helpers.ts";
 
@@ -22,7 +23,8 @@ class UnregisteredError extends RangeError {
 
 const BUILT_IN = [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError];
 
-describe("codec errors", () => {
+/** The tests of rebuilding errors, run with each way the decoder can build them. */
+function rebuildsErrors(): void {
   for (const Class of BUILT_IN) {
     it(`rebuilds ${/^[AEIO]/.test(Class.name) ? "an" : "a"} ${Class.name} with its message and stack`, () => {
       const err = new Class("boom");
@@ -32,6 +34,11 @@ describe("codec errors", () => {
       assert.equal(out.message, "boom");
       assert.equal(out.stack, err.stack);
       assert.deepStrictEqual(out, err);
+      assert.deepEqual(Object.keys(out), []);
+      assert.equal(Object.getOwnPropertyDescriptor(out, "stack")?.enumerable, false);
+      // An engine error, not an object that looks like one: a structured clone keeps its class.
+      assert.equal(Object.prototype.toString.call(out), "[object Error]");
+      assert.equal(Object.getPrototypeOf(structuredClone(out)), Class.prototype);
     });
   }
 
@@ -108,6 +115,27 @@ describe("codec errors", () => {
     assert.ok(out.list[0] instanceof TypeError);
   });
 
+  it("hands out a new error for every one decoded, past a batch of blanks", () => {
+    const errors = Array.from({ length: 150 }, (_, i) => new TypeError(`e${i}`));
+    const out = roundTrip(errors) as TypeError[];
+    assert.equal(new Set(out).size, 150);
+    out.forEach((e, i) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(e.message, `e${i}`);
+      assert.equal(e.stack, errors[i].stack);
+    });
+  });
+}
+
+for (const cloned of [false, true]) {
+  describe(`codec errors, ${cloned ? "cloned from blank errors" : "constructed"}`, () => {
+    before(() => cloneErrorsOnDecode(cloned));
+    after(() => cloneErrorsOnDecode(false));
+    rebuildsErrors();
+  });
+}
+
+describe("codec errors", () => {
   it("rebuilds a DOMException with its name and code", {
     skip: typeof DOMException !== "function",
   }, () => {

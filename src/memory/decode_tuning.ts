@@ -1,0 +1,26 @@
+/**
+ * How a thread's decoders go around its runtime's slow paths: set once per thread, on the host by
+ * the dispatcher and in a worker by its loop, from the runtime adapter (`src/runtime/detect.ts`).
+ *
+ * @module
+ */
+
+import { copySharedBeforeDecode } from "./byte_reader.ts";
+import { cloneErrorsOnDecode } from "./error_decoder.ts";
+
+/** The decoders' work-arounds for one runtime. */
+export interface DecodeTuning {
+  /** Copy a string's bytes out of shared memory before decoding it (see `copySharedBeforeDecode`). */
+  readonly copySharedStrings: boolean;
+  /** Build errors from clones of blank ones, not constructors (see `cloneErrorsOnDecode`). */
+  readonly cloneErrors: boolean;
+}
+
+/** No work-around: what a runtime whose fast paths are the plain ones needs. */
+export const PLAIN_DECODING: DecodeTuning = { copySharedStrings: false, cloneErrors: false };
+
+/** Applies `tuning` to this thread's decoders. */
+export function tuneDecoding(tuning: DecodeTuning): void {
+  copySharedBeforeDecode(tuning.copySharedStrings);
+  cloneErrorsOnDecode(tuning.cloneErrors);
+}
