@@ -5,6 +5,7 @@
  * @module
  */
 
+import { copyBytesInto } from "./byte_copy.ts";
 import { copySharedBeforeDecode } from "./byte_reader.ts";
 import { cloneErrorsOnDecode } from "./error_decoder.ts";
 
@@ -14,6 +15,11 @@ export interface DecodeTuning {
   readonly copySharedStrings: boolean;
   /** Build errors from clones of blank ones, not constructors (see `cloneErrorsOnDecode`). */
   readonly cloneErrors: boolean;
+  /**
+   * A new buffer of `bytes` bytes left as the allocator found it, for copies of large byte arrays
+   * that overwrite every byte at once (see `byte_copy.ts`); unset where it would save nothing.
+   */
+  readonly uninitializedBuffer?: ((bytes: number) => ArrayBuffer) | undefined;
 }
 
 /** No work-around: what a runtime whose fast paths are the plain ones needs. */
@@ -23,4 +29,5 @@ export const PLAIN_DECODING: DecodeTuning = { copySharedStrings: false, cloneErr
 export function tuneDecoding(tuning: DecodeTuning): void {
   copySharedBeforeDecode(tuning.copySharedStrings);
   cloneErrorsOnDecode(tuning.cloneErrors);
+  copyBytesInto(tuning.uninitializedBuffer);
 }

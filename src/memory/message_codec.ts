@@ -18,6 +18,7 @@
  * @module
  */
 
+import { copyBytes } from "./byte_copy.ts";
 import type { ByteReader } from "./byte_reader.ts";
 import { ALIGN_BYTES, type ByteWriter } from "./byte_writer.ts";
 import { decodeValue, encodeValue } from "./codec.ts";
@@ -293,7 +294,6 @@ function readAligned(r: ByteReader, bytes: Uint8Array, view: DataView, at: numbe
     return r.string();
   }
   if (tag !== Tag.UINT8ARRAY && tag !== Tag.ARRAYBUFFER) return NOT_ALIGNED;
-  const from = at + HEAD_BYTES;
-  const out = bytes.slice(from, from + view.getUint32(at + 1, true));
+  const out = copyBytes(bytes, at + HEAD_BYTES, view.getUint32(at + 1, true));
   return tag === Tag.UINT8ARRAY ? out : out.buffer;
 }

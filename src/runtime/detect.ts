@@ -9,7 +9,7 @@ import type { DecodeTuning } from "../memory/decode_tuning.ts";
 import type { Runtime } from "./adapter.ts";
 import { checkNodeVersion } from "./node_version.ts";
 import { withWebWorkers } from "./web_worker.ts";
-import { workerThreadsRuntime } from "./worker_threads.ts";
+import { uninitializedBuffer, workerThreadsRuntime } from "./worker_threads.ts";
 
 interface BunGlobal {
   gc(force: boolean): void;
@@ -53,6 +53,18 @@ const OUT_OF_BAND = {
  */
 const DENO_DECODING: DecodeTuning = { copySharedStrings: true, cloneErrors: true };
 
+/**
+ * Node's work-around: it zero-fills every new `ArrayBuffer`, which a copy that overwrites it all
+ * need not wait for (64 KiB: 7.4 µs allocated zeroed, 3.1 µs not, Node 24). A stream of 64 KiB
+ * chunks went from 2.02 to 2.37 GB/s (medians of 5 alternating processes, load 3.3-3.8). Deno and
+ * Bun: no gain measured.
+ */
+const NODE_DECODING: DecodeTuning = {
+  copySharedStrings: false,
+  cloneErrors: false,
+  uninitializedBuffer,
+};
+
 function detect(): Runtime {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (bun !== undefined) {
@@ -65,7 +77,7 @@ function detect(): Runtime {
   }
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process;
   checkNodeVersion(node?.versions?.node);
-  return workerThreadsRuntime("node", exposedGc(), OUT_OF_BAND.node);
+  return workerThreadsRuntime("node", exposedGc(), OUT_OF_BAND.node, NODE_DECODING);
 }
 
 /** The runtime weft runs on. */

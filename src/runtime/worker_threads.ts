@@ -10,6 +10,7 @@
  */
 
 import { availableParallelism as osParallelism } from "node:os";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
 import { getHeapStatistics } from "node:v8";
@@ -198,6 +199,14 @@ const port: ParentPort | undefined = parentPort && wrapped
     receiveData: () => receiveFrom(wrapped.port),
   }
   : undefined;
+
+/**
+ * A new `ArrayBuffer` of `bytes` bytes, not zero-filled (`allocUnsafeSlow` makes a buffer of its
+ * own of exactly that size, outside the pool of small `Buffer`s).
+ */
+export function uninitializedBuffer(bytes: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
 
 /**
  * A {@linkcode Runtime} over `node:worker_threads`.
