@@ -24,8 +24,17 @@ export function copyBytesInto(allocate: ((bytes: number) => ArrayBuffer) | undef
   uninitialized = allocate;
 }
 
-/** A copy of `n` bytes of `bytes` from `from`, in a buffer of exactly `n` bytes. */
+/**
+ * A copy of `n` bytes of `bytes` from `from`, in a buffer of exactly `n` bytes.
+ * @throws {RangeError} When the bytes end before `from + n`.
+ */
 export function copyBytes(bytes: Uint8Array, from: number, n: number): Uint8Array {
+  // An uninitialised buffer must be overwritten whole, or it would hand out old memory.
+  if (from < 0 || n < 0 || from + n > bytes.length) {
+    throw new RangeError(
+      `Cannot read bytes: the message says ${n} bytes from offset ${from}, received a buffer of ${bytes.length}`,
+    );
+  }
   if (uninitialized === undefined || n < COPY_UNINITIALIZED_BYTES) {
     return bytes.slice(from, from + n);
   }

@@ -42,6 +42,22 @@ describe("copyBytes", () => {
     assert.deepEqual(small, src.slice(10, 1034));
   });
 
+  it("refuses a length past the end of the bytes, so no buffer is left partly unwritten", () => {
+    copyBytesInto((n) => new Uint8Array(n).fill(0xee).buffer);
+    const src = sharedBytes(20_000);
+    for (const [from, n] of [[0, 20_001], [5_000, 16_000], [-1, 16_384], [0, -1]]) {
+      assert.throws(() => copyBytes(src, from, n), (err: Error) => {
+        assert.ok(err instanceof RangeError);
+        assert.match(
+          err.message,
+          /^Cannot read bytes: the message says .* received a buffer of 20000$/,
+        );
+        return true;
+      });
+    }
+    assert.equal(copyBytes(src, 4_000, 16_000).length, 16_000);
+  });
+
   it("has an allocator from the runtime only where it saves the zero-fill (Node)", () => {
     const allocate = runtime.decoding.uninitializedBuffer;
     if (runtime.name !== "node") {
