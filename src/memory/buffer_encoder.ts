@@ -45,7 +45,7 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
     );
   }
   if (
-    !outOfBand && kind === ViewKind.UINT8 && !st.refs.has(buffer) &&
+    !outOfBand && kind === ViewKind.UINT8 && st.refs.find(buffer) === -1 &&
     !(buffer as ArrayBuffer).resizable
   ) {
     const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
@@ -71,19 +71,18 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
       }
       // The buffer's id is taken either way, as the decoder counts; it is entered only when the
       // copy is the whole buffer, so that other views of a pool buffer do not point at this copy.
-      if (whole) st.refs.set(buffer, st.next);
-      st.next++;
+      st.refs.add(whole ? buffer : null);
       return;
     }
   }
   w.u8(Tag.VIEW);
   w.u8(kind);
-  const seen = st.refs.get(buffer);
-  if (seen !== undefined) {
+  const seen = st.refs.find(buffer);
+  if (seen !== -1) {
     w.u8(Tag.REF);
     w.u32(seen);
   } else {
-    st.refs.set(buffer, st.next++);
+    st.refs.add(buffer);
     if (outOfBand) writeOutOfBand(st, buffer);
     else encodeArrayBuffer(st, buffer as ArrayBuffer);
   }

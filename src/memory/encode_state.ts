@@ -8,16 +8,18 @@
 
 import type { ByteWriter } from "./byte_writer.ts";
 import type { OutOfBand } from "./out_of_band.ts";
+import type { RefTable } from "./ref_table.ts";
 
 /** What one encoding needs: the writer and the ids of the objects met so far. */
 export interface EncodeState {
   w: ByteWriter;
   /** Where out-of-band values go, or undefined where none may be sent. */
   oob: OutOfBand | undefined;
-  /** Object to id. Buffers met as the backing store of a `UINT8ARRAY` are entered too. */
-  refs: Map<object, number>;
-  /** The next id; ahead of `refs.size` when an id was taken without an entry (see encodeView). */
-  next: number;
+  /**
+   * The ids of the objects met so far. Buffers met as the backing store of a `UINT8ARRAY` take
+   * an id too, with or without an entry (see encodeView).
+   */
+  refs: RefTable;
   /**
    * Objects open on the way down to the one being encoded, that one included (see `MAX_DEPTH`
    * in `value_encoder.ts`). Not unwound when encoding throws: it then tells how deep it failed.

@@ -3,7 +3,7 @@
  * `structuredClone` accepts, with the differences listed on {@linkcode encodeValue}.
  *
  * Cost model: this runs on every call. Primitives at the top level touch no shared state. For
- * objects, one `Map` of back references is reused across calls (cleared after each) and paths for
+ * objects, one table of back references (`ref_table.ts`) is reused across calls (cleared after each) and paths for
  * error messages are built only when something fails (one `try` per container level, no closure
  * per element).
  *
@@ -26,6 +26,7 @@ import type { EncodeState } from "./encode_state.ts";
 import { encodeFields } from "./field_encoder.ts";
 import { addItem, isOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
 import { encodePrimitive, writeNumber, writeString } from "./primitive_encoder.ts";
+import { RefTable } from "./ref_table.ts";
 import { Tag } from "./tags.ts";
 import { Uncloneable } from "./uncloneable.ts";
 import { kindOf } from "./value_kind.ts";
@@ -86,18 +87,17 @@ export function encodeValue(
     return;
   }
   // A getter inside `value` could itself send a value; it then gets a state of its own.
-  const st = spare ?? { w, oob, refs: new Map(), next: 0, depth: 0 };
+  const st = spare ?? { w, oob, refs: new RefTable(), depth: 0 };
   spare = undefined;
   st.w = w;
   st.oob = oob;
-  st.next = 0;
   st.depth = 0;
   try {
     encodeObject(st, value);
   } catch (err) {
     throw err instanceof Uncloneable ? err.toTypeError(root) : tooDeep(err, st.depth, root) ?? err;
   } finally {
-    // Clearing drops the references to the caller's objects; the Map's storage is reused.
+    // Clearing drops the references to the caller's objects; the table's storage is reused.
     st.refs.clear();
     spare = st;
   }
@@ -136,13 +136,13 @@ function sentOutOfBand(w: ByteWriter, oob: OutOfBand | undefined, value: string 
 /** Encodes an object, or a `REF` to it when it was met before. */
 function encodeObject(st: EncodeState, value: object): void {
   const w = st.w;
-  const seen = st.refs.get(value);
-  if (seen !== undefined) {
+  const seen = st.refs.find(value);
+  if (seen !== -1) {
     w.u8(Tag.REF);
     w.u32(seen);
     return;
   }
-  st.refs.set(value, st.next++);
+  st.refs.add(value);
   // One level down; `encodeValue` turns this into the error the caller sees.
   if (++st.depth > MAX_DEPTH) throw new RangeError("Cannot send value: nested too deep");
   if (Array.isArray(value)) {

@@ -297,3 +297,34 @@ describe("codec round trip", () => {
     }
   });
 });
+
+describe("codec Sets of numbers", () => {
+  it("keeps int32s, doubles, NaN and infinities among other values, in order", () => {
+    const shared = { x: 1 };
+    const value = new Set<unknown>([
+      1,
+      -(2 ** 31),
+      2 ** 31,
+      0.5,
+      NaN,
+      -Infinity,
+      "1",
+      shared,
+      [shared],
+      1n,
+    ]);
+    const out = roundTrip(value) as Set<unknown>;
+    assert.deepStrictEqual(out, structuredClone(value));
+    const items = [...out];
+    assert.deepStrictEqual(items.slice(0, 7), [1, -(2 ** 31), 2 ** 31, 0.5, NaN, -Infinity, "1"]);
+    assert.equal((items[8] as unknown[])[0], items[7]);
+  });
+
+  it("keeps a set holding itself", () => {
+    const value = new Set<unknown>([2.5]);
+    value.add(value);
+    const out = roundTrip(value) as Set<unknown>;
+    assert.deepStrictEqual([...out][0], 2.5);
+    assert.equal(out.has(out), true);
+  });
+});
