@@ -44,10 +44,9 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
       "which is not supported yet",
     );
   }
-  if (
-    !outOfBand && kind === ViewKind.UINT8 && st.refs.find(buffer) === -1 &&
-    !(buffer as ArrayBuffer).resizable
-  ) {
+  // Looked up once: the table's scan is per object, and both paths below need the answer.
+  const seen = st.refs.find(buffer);
+  if (!outOfBand && kind === ViewKind.UINT8 && seen === -1 && !(buffer as ArrayBuffer).resizable) {
     const whole = view.byteOffset === 0 && view.byteLength === buffer.byteLength;
     // A subclass (Node's Buffer) often sits in a shared 8 KiB pool; it sends only its own bytes.
     if (whole || Object.getPrototypeOf(view) !== Uint8Array.prototype) {
@@ -77,7 +76,6 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   }
   w.u8(Tag.VIEW);
   w.u8(kind);
-  const seen = st.refs.find(buffer);
   if (seen !== -1) {
     w.u8(Tag.REF);
     w.u32(seen);

@@ -23,15 +23,18 @@ export interface DecodeChild {
 type ErrorStatics = { stackTraceLimit?: number };
 
 /**
- * Runs `make` with `Error.stackTraceLimit` at 0, so an error built in it captures no stack (the
- * capture costs more than the rest of decoding an error, and its result is thrown away).
+ * Constructs `Base` with `args` and `Class` as new.target, with `Error.stackTraceLimit` at 0 so
+ * that it captures no stack (the capture costs more than the rest of decoding an error, and its
+ * result is thrown away). No callback: this runs once per decoded error.
  */
-function withoutStack<T>(make: () => T): T {
+function constructWithoutStack(Base: ErrorClass, args: unknown[], Class: ErrorClass): Error {
   const statics = Error as ErrorStatics;
   const limit = statics.stackTraceLimit;
-  if (typeof limit !== "number" || !Reflect.set(statics, "stackTraceLimit", 0)) return make();
+  if (typeof limit !== "number" || !Reflect.set(statics, "stackTraceLimit", 0)) {
+    return Reflect.construct(Base, args, Class);
+  }
   try {
-    return make();
+    return Reflect.construct(Base, args, Class);
   } finally {
     statics.stackTraceLimit = limit;
   }
@@ -74,8 +77,10 @@ export function cloneErrorsOnDecode(on: boolean): void {
 function blank(Base: ErrorClass): Error {
   let entry = blanks.get(Base);
   if (entry === undefined) {
-    const Make = Base as new (message: string) => Error;
-    const templates = withoutStack(() => Array.from({ length: CLONE_BATCH }, () => new Make("")));
+    const templates = Array.from(
+      { length: CLONE_BATCH },
+      () => constructWithoutStack(Base, [""], Base),
+    );
     entry = { templates, ready: [], at: 0 };
     blanks.set(Base, entry);
   }
@@ -100,7 +105,7 @@ let stackAccessor: boolean | undefined;
 
 function hasStackAccessor(): boolean {
   if (stackAccessor === undefined) {
-    const probe = withoutStack(() => new Error(""));
+    const probe = constructWithoutStack(Error, [""], Error);
     const d = Object.getOwnPropertyDescriptor(probe, "stack");
     stackAccessor = d !== undefined && typeof d.set === "function" && d.enumerable === false;
   }
@@ -117,15 +122,19 @@ function constructError(
   Class: ErrorClass,
   stack: string | undefined,
 ): Error {
-  const args: unknown[] = message === undefined ? [] : [message];
-  // AggregateError takes its errors first.
-  if (Base === AggregateError) args.unshift([]);
-  if (stack === undefined) return Reflect.construct(Base, args, Class);
   let err: Error;
-  if (cloning && Class === Base && message !== undefined && CLONEABLE.has(Base)) {
+  if (
+    stack !== undefined && cloning && Class === Base && message !== undefined && CLONEABLE.has(Base)
+  ) {
     err = blank(Base);
     err.message = message;
-  } else err = withoutStack(() => Reflect.construct(Base, args, Class));
+  } else {
+    const args: unknown[] = message === undefined ? [] : [message];
+    // AggregateError takes its errors first.
+    if (Base === AggregateError) args.unshift([]);
+    if (stack === undefined) return Reflect.construct(Base, args, Class);
+    err = constructWithoutStack(Base, args, Class);
+  }
   if (hasStackAccessor()) err.stack = stack;
   else defineHidden(err, "stack", stack);
   return err;

@@ -3,9 +3,9 @@
  * `structuredClone` accepts, with the differences listed on {@linkcode encodeValue}.
  *
  * Cost model: this runs on every call. Primitives at the top level touch no shared state. For
- * objects, one table of back references (`ref_table.ts`) is reused across calls (cleared after each) and paths for
- * error messages are built only when something fails (one `try` per container level, no closure
- * per element).
+ * objects, one table of back references (`ref_table.ts`) is reused across calls (cleared after
+ * each), and paths for error messages are built only when something fails (one `try` per
+ * container level, no closure per element).
  *
  * This file holds the entry point and the dispatch on a value's type; what each type becomes is
  * in its own file: `primitive_encoder.ts`, `field_encoder.ts` (plain objects' fields),
