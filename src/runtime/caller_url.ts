@@ -16,7 +16,7 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
+import { builtin } from "./builtin.ts";
 
 interface CallSite {
   getFileName(): string | null | undefined;
@@ -103,7 +103,8 @@ export function callerUrl(below: (...args: never[]) => unknown): string | undefi
  */
 export function isPackageBundle(url: URL): boolean {
   try {
-    return url.protocol === "file:" && existsSync(new URL("./src/runtime/caller_url.js", url));
+    return url.protocol === "file:" &&
+      builtin("node:fs").existsSync(new URL("./src/runtime/caller_url.js", url));
   } catch {
     // A worker not allowed to read there (Deno permissions) has no package beside it to read.
     return false;

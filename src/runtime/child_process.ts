@@ -12,9 +12,8 @@
  * @module
  */
 
-import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import process from "node:process";
+import { builtin } from "./builtin.ts";
 
 /** A child process as its parent sees it. */
 export interface ChildProcess {
@@ -35,7 +34,7 @@ export interface ChildProcess {
  * @throws {Error} When the command cannot be started (the error names it).
  */
 export function spawnChild(argv: readonly string[]): ChildProcess {
-  const child = spawn(argv[0], argv.slice(1), {
+  const child = builtin("node:child_process").spawn(argv[0], argv.slice(1), {
     stdio: ["pipe", "inherit", "inherit", "pipe"],
   });
   // Both are missing when the command could not be started (its "error" reports why).
@@ -118,7 +117,7 @@ export interface ParentPipe {
 
 /** In a process worker: its pipes to the parent. */
 export function parentPipe(): ParentPipe {
-  const out = createWriteStream(null as unknown as string, { fd: 3 });
+  const out = builtin("node:fs").createWriteStream(null as unknown as string, { fd: 3 });
   return {
     onData: (listener) => {
       process.stdin.on("data", listener);

@@ -17,10 +17,8 @@
  * @module
  */
 
-import * as nodeModule from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import process from "node:process";
+import { builtin } from "./builtin.ts";
 
 interface CompileCacheApi {
   enableCompileCache?: unknown;
@@ -33,12 +31,15 @@ interface CompileCacheApi {
  * has no compile cache.
  */
 export function compileCacheEnv(): Record<string, string | undefined> | undefined {
-  const api = nodeModule as unknown as CompileCacheApi;
+  const api = builtin("node:module") as unknown as CompileCacheApi;
   const env = process.env;
   if (typeof api.enableCompileCache !== "function") return undefined;
   if (env.NODE_COMPILE_CACHE !== undefined || env.NODE_DISABLE_COMPILE_CACHE !== undefined) {
     return undefined;
   }
-  const directory = api.getCompileCacheDir?.() || join(tmpdir(), "node-compile-cache");
+  const directory = api.getCompileCacheDir?.() || builtin("node:path").join(
+    builtin("node:os").tmpdir(),
+    "node-compile-cache",
+  );
   return { ...env, NODE_COMPILE_CACHE: directory };
 }

@@ -12,8 +12,8 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
 import type { ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
+import { builtin } from "./builtin.ts";
 import { killProcess, ownExecutable } from "./child_process.ts";
 import { type Permissions, processPermissionFlags } from "./permissions.ts";
 
@@ -74,7 +74,7 @@ export function childArgv(host: Runtime["name"], config: ProcessSpawnConfig): st
       `Cannot create pool: a ${config.runtime} process worker loads weft from files, and weft runs from ${entry.protocol} here (use runtime "deno", or weft's npm package), received ${entry.href}`,
     );
   }
-  const script = entry.protocol === "file:" ? fileURLToPath(entry) : entry.href;
+  const script = entry.protocol === "file:" ? builtin("node:url").fileURLToPath(entry) : entry.href;
   const executable = config.runtime === host ? ownExecutable() : config.runtime;
   const args = config.runtime === "deno"
     ? ["run", ...(config.flags.length > 0 ? config.flags : ["-A"]), script]

@@ -9,11 +9,9 @@
  * @module
  */
 
-import { availableParallelism as osParallelism } from "node:os";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { clearTimeout, setImmediate, setTimeout } from "node:timers";
-import { getHeapStatistics } from "node:v8";
 import {
   isMainThread,
   parentPort,
@@ -24,6 +22,7 @@ import {
 import { type DecodeTuning, PLAIN_DECODING } from "../memory/decode_tuning.ts";
 import type { OutOfBandPolicy } from "../memory/out_of_band.ts";
 import type { ParentPort, ResourceLimits, Runtime, SpawnOptions, WorkerHandle } from "./adapter.ts";
+import { builtin } from "./builtin.ts";
 import { compileCacheEnv } from "./compile_cache.ts";
 import { guardWorker } from "./worker_guards.ts";
 
@@ -232,7 +231,8 @@ export function workerThreadsRuntime(
     parentPort: () => port,
     workerData: () => wrapped?.data,
     guardWorker: () => guardWorker({ webWorker: false }),
-    availableParallelism: () => osParallelism(),
+    // `node:os` and `node:v8` load on first use: most workers never need them (`builtin.ts`).
+    availableParallelism: () => builtin("node:os").availableParallelism(),
     macrotask: (task) => void setImmediate(task),
     backgroundTimer: (task, ms) => {
       // `node:timers` gives a timer object that can be unref'd on all three runtimes.
@@ -245,6 +245,6 @@ export function workerThreadsRuntime(
     // `memoryUsage()` 8 µs.
     heapUsedBytes: name === "bun"
       ? () => process.memoryUsage().heapUsed
-      : () => getHeapStatistics().used_heap_size,
+      : () => builtin("node:v8").getHeapStatistics().used_heap_size,
   };
 }
