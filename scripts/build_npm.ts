@@ -228,7 +228,7 @@ function packageJson(version: string): Record<string, unknown> {
     },
     main: "./esm/mod.js",
     types: "./esm/mod.d.ts",
-    engines: { node: ">=22" },
+    engines: { node: ">=22.3" },
     sideEffects: false,
     files: ["esm/", "README.md", "LICENSE"],
     // A scoped package is private on npm unless it says otherwise.

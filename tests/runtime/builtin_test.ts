@@ -5,12 +5,10 @@
 import assert from "node:assert/strict";
 import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
-import * as nodeModule from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import process from "node:process";
 import * as url from "node:url";
-import * as v8 from "node:v8";
 import { describe, it } from "node:test";
 import { createPool } from "../../mod.ts";
 import { builtin } from "../../src/runtime/builtin.ts";
@@ -21,16 +19,23 @@ const hasLoadList = Array.isArray(
 );
 
 describe("builtin", () => {
-  it("gives each built-in's own functions, as a static import does", () => {
-    assert.equal(builtin("node:child_process").spawn, childProcess.spawn);
-    assert.equal(builtin("node:fs").existsSync, fs.existsSync);
-    assert.equal(builtin("node:fs").createWriteStream, fs.createWriteStream);
-    assert.equal(builtin("node:module").createRequire, nodeModule.createRequire);
-    assert.equal(builtin("node:os").availableParallelism, os.availableParallelism);
-    assert.equal(builtin("node:os").tmpdir, os.tmpdir);
-    assert.equal(builtin("node:path").join, path.join);
-    assert.equal(builtin("node:url").fileURLToPath, url.fileURLToPath);
-    assert.equal(builtin("node:v8").getHeapStatistics, v8.getHeapStatistics);
+  // Behaviour, not identity: Bun's test runner may hand a test file wrapped exports of a built-in.
+  it("gives each built-in's own module, doing what a static import does", () => {
+    const here = url.fileURLToPath(import.meta.url);
+    assert.equal(builtin("node:url").fileURLToPath(import.meta.url), here);
+    assert.equal(builtin("node:fs").existsSync(here), fs.existsSync(here));
+    assert.equal(typeof builtin("node:fs").createWriteStream, "function");
+    assert.equal(builtin("node:path").join("a", "b"), path.join("a", "b"));
+    assert.equal(builtin("node:os").tmpdir(), os.tmpdir());
+    assert.equal(builtin("node:os").availableParallelism(), os.availableParallelism());
+    assert.equal(typeof builtin("node:v8").getHeapStatistics().total_heap_size, "number");
+    const req = builtin("node:module").createRequire(import.meta.url);
+    assert.equal(req("node:path").join("c", "d"), path.join("c", "d"));
+    const run = builtin("node:child_process").spawnSync;
+    assert.equal(
+      run(process.execPath, ["-e", "0"]).status,
+      childProcess.spawnSync(process.execPath, ["-e", "0"]).status,
+    );
   });
 
   it("gives the same module every time", () => {
