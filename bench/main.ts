@@ -11,6 +11,7 @@
  * @module
  */
 
+import { buildPackage } from "./lib/build_package.ts";
 import { ensureDeps } from "./lib/ensure_deps.ts";
 import { runJobs } from "./lib/jobs.ts";
 import { parseOptions } from "./lib/options.ts";
@@ -27,6 +28,10 @@ progress.show("Locating the pinned runtimes (npx) ...");
 const runtimes = await benchRuntimes(options.runtimes);
 const systems = SYSTEMS.filter((s) => options.systems?.includes(s.name) ?? true);
 const workloads = WORKLOADS.filter((w) => options.workloads?.includes(w) ?? true);
+if (systems.some((s) => s.name === "weft-npm") && runtimes.some((r) => r.name !== "deno")) {
+  progress.show("Building the npm package for weft-npm ...");
+  await buildPackage();
+}
 
 const results = await runJobs(runtimes, systems, workloads, options, progress);
 progress.done();

@@ -64,6 +64,14 @@ export const SYSTEMS: readonly SystemInfo[] = [
     skip: {},
   },
   {
+    // The npm package (Node and Bun users' install) against the sources above: start-up and tiny
+    // calls. Deno users get the sources from JSR: that is the weft row.
+    name: "weft-npm",
+    load: async () => (await import("./weft_npm.ts")).startWeftNpm,
+    workloads: ["latency", "startup"],
+    skip: { deno: "Deno users install the TypeScript sources from JSR: the weft row" },
+  },
+  {
     name: "postMessage",
     load: async () => (await import("./post_message.ts")).startPostMessage,
     workloads: ALL,
