@@ -78,6 +78,55 @@ function streamSuite(isolation: Isolation): void {
       assert.ok(maxAhead > 0, "the producer never ran ahead");
     });
 
+    it("credits the producer once half the bytes window is read, before the reader runs dry", async () => {
+      // 16 KiB items against a 64 KiB window: 4 fill it; reading 2 is half its bytes.
+      const call = pool.call.producer(16384, { highWaterMark: { bytes: 65536 } });
+      try {
+        // The answer comes after the 4 items in the same mailbox: all 4 wait here now.
+        assert.equal(await pool.call.producedCount(), 4);
+        assert.equal((await call.next()).done, false);
+        assert.equal((await call.next()).done, false);
+        // The credit went out ahead of this call, and the worker filled the window again first.
+        assert.equal(await pool.call.producedCount(), 6);
+      } finally {
+        await call.return();
+      }
+    });
+
+    it("suspends a producer of numbers at the window's bytes, four bytes to an int32", async () => {
+      const call = pool.call.producer(undefined, { highWaterMark: { bytes: 16 } });
+      let consumed = 0;
+      for await (const v of call) {
+        assert.equal(v, consumed);
+        consumed++;
+        const ahead = await pool.call.producedCount() - consumed;
+        assert.ok(ahead <= 4, `the producer ran ${ahead} items ahead of a 16-byte window`);
+        if (consumed === 100) break;
+      }
+    });
+
+    it("carries the numbers of a synchronous generator exactly, in order among other values", async () => {
+      const expected: unknown[] = [];
+      for (let i = 0; i < 3000; i++) {
+        expected.push(i);
+        if (i % 7 === 0) expected.push(i + 0.5);
+        if (i % 11 === 0) expected.push(-0);
+        if (i % 13 === 0) expected.push(`s${i}`);
+        if (i % 17 === 0) expected.push(NaN);
+        if (i % 19 === 0) expected.push(2 ** 40 + i);
+      }
+      const got: unknown[] = [];
+      const call = pool.call.numberMix(3000, { highWaterMark: { items: 100 } });
+      for await (const v of call) got.push(v);
+      assert.equal(got.length, expected.length);
+      for (let i = 0; i < got.length; i++) {
+        if (!Object.is(got[i], expected[i])) {
+          assert.fail(`item ${i}: ${expected[i]} came as ${got[i]}`);
+        }
+      }
+      assert.equal(await call, 3000);
+    });
+
     it("holds the producer to the window's bytes", async () => {
       // 16 KiB items against a 64 KiB window: at most 4 (plus the one that crosses) ahead.
       const got: number[] = [];
@@ -233,6 +282,16 @@ function streamSuite(isolation: Isolation): void {
       const call = pool.call.crashing();
       assert.deepEqual(await call.next(), { value: 1, done: false });
       await assert.rejects(call.next(), WorkerCrashedError);
+      assert.deepEqual(await collect(pool.call.count(2)), [0, 1]);
+    });
+
+    it("rejects with WorkerCrashedError when a synchronous generator's worker exits mid-stream", async () => {
+      const got: number[] = [];
+      await assert.rejects(async () => {
+        for await (const v of pool.call.crashingSync(1000)) got.push(v);
+      }, WorkerCrashedError);
+      // Whatever came before the crash came in order, none twice.
+      assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i));
       assert.deepEqual(await collect(pool.call.count(2)), [0, 1]);
     });
 

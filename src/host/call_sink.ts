@@ -68,10 +68,10 @@ export class CallSink implements StreamSink {
     else this.ended();
   }
 
-  message(status: number, value: unknown): void {
+  message(status: number, value: unknown, bytes: number): void {
     switch (status) {
       case ResponseStatus.YIELD:
-        this.output?.item(value);
+        this.output?.item(value, bytes);
         return;
       case ResponseStatus.PROGRESS:
         this.#progress(value);

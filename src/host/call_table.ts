@@ -54,8 +54,11 @@ export interface PendingCall {
 export interface StreamSink {
   /** The call was made with id `id`. */
   attach(id: number, call: PendingCall): void;
-  /** A stream message (`ResponseStatus.YIELD` and after, or `UNREADABLE_MESSAGE`) for the call. */
-  message(status: number, value: unknown): void;
+  /**
+   * A stream message (`ResponseStatus.YIELD` and after, or `UNREADABLE_MESSAGE`) for the call,
+   * `bytes` long as encoded (what the worker counts against the window; 0 when not known).
+   */
+  message(status: number, value: unknown, bytes: number): void;
   /** The call has ended (answered, its worker died, or the pool stopped): nothing more comes. */
   ended(): void;
 }

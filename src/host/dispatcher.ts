@@ -395,12 +395,12 @@ export class Dispatcher implements LaneEvents {
   }
 
   /** LaneEvents: the worker answered call `id`. */
-  answer(lane: Lane, id: number, status: number, value: unknown): void {
+  answer(lane: Lane, id: number, status: number, value: unknown, bytes: number): void {
     if (!isAnswer(status)) {
       // A stream message: the call goes on.
       const call = this.#table.get(id);
       if (call !== undefined && !call.ended && call.lane === lane.index) {
-        call.sink?.message(status, value);
+        call.sink?.message(status, value, bytes);
       }
       return;
     }

@@ -33,6 +33,7 @@ import {
   ResponseStatus,
   WorkerState,
 } from "../memory/layout.ts";
+import { bytesPerNumber, isPacked, PackReader } from "../memory/number_pack.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
 import type { LaneState } from "./balancer.ts";
@@ -52,8 +53,11 @@ export const SAFETY_WAIT_MS = 1000;
 
 /** What a lane reports to its pool. */
 export interface LaneEvents {
-  /** A response arrived for call `id`; `status` is a `ResponseStatus`. */
-  answer(lane: Lane, id: number, status: number, value: unknown): void;
+  /**
+   * A response arrived for call `id`; `status` is a `ResponseStatus`, `bytes` its encoded length
+   * (as the worker counted it against a stream's window).
+   */
+  answer(lane: Lane, id: number, status: number, value: unknown, bytes: number): void;
   /** Request space may have been freed. */
   space(lane: Lane): void;
   /** Call `id` has ended and the worker has read its abort notice: its id may be reused. */
@@ -79,6 +83,8 @@ export class Lane implements LaneState {
   #draining = false;
   /** Out-of-band items of answers, by call id, and whether the drain waits for some. */
   readonly #items: ItemsChannel;
+  /** Reads the numbers of packed stream items out of the response slots. */
+  readonly #packs: PackReader;
   #itemsWaiting = false;
   /** Safety timeouts that found responses waiting: lost wake-ups. */
   lostWakeups = 0;
@@ -125,6 +131,7 @@ export class Lane implements LaneState {
     this.#events = events;
     this.#spinMs = hostSpinMicroseconds / 1000;
     this.#items = new ItemsChannel(handle);
+    this.#packs = new PackReader(link.buffers.region);
   }
 
   /** Calls written to this lane and not yet answered. */
@@ -446,6 +453,11 @@ export class Lane implements LaneState {
       responses.peek();
       const id = responses.id;
       let status = responses.meta;
+      if (isPacked(status)) {
+        messages++;
+        this.#unpack(id, status);
+        continue;
+      }
       let items: unknown[] | undefined;
       if ((status & OUT_OF_BAND_BIT) !== 0) {
         items = this.#items.take(id);
@@ -468,7 +480,7 @@ export class Lane implements LaneState {
         status = answer ? ResponseStatus.ERROR : UNREADABLE_MESSAGE;
         value = err;
       }
-      events.answer(this, id, status, value);
+      events.answer(this, id, status, value, responses.lastLength);
     }
     this.#draining = false;
     if (n === 0) return 0;
@@ -483,6 +495,19 @@ export class Lane implements LaneState {
       events.idle(this);
     }
     return n;
+  }
+
+  /** Reports the numbers of the packed slot next in the mailbox as items of call `id`, in order. */
+  #unpack(id: number, status: number): void {
+    const responses = this.link.responses;
+    // A pack is at most `INLINE_BYTES` long, so it always sits in its slot (`at` >= 0).
+    const at = responses.takeRaw();
+    const packs = this.#packs;
+    const count = packs.count(status, responses.lastLength);
+    const bytes = bytesPerNumber(status);
+    for (let k = 0; k < count; k++) {
+      this.#events.answer(this, id, ResponseStatus.YIELD, packs.value(status, at, k), bytes);
+    }
   }
 
   #releaseRead(): void {

@@ -4,10 +4,14 @@
  * value.
  *
  * Backpressure (the other half is in `src/worker/stream_runner.ts`): the worker yields at most a
- * window of items beyond the count this side reports as consumed. Items wait here until the
- * caller takes them; the consumed count goes back each time half a window more was taken, and
- * also whenever the caller asks for an item while none waits (so a window that is full on bytes
- * rather than items still moves). At most a window of items is ever held here.
+ * window of items, and of their encoded bytes, beyond the count this side reports as consumed.
+ * Items wait here until the caller takes them; the consumed count goes back each time half the
+ * items window, or half the bytes window, more was taken, so the worker can refill the window
+ * while the caller still reads the other half (a window full on bytes used to move only once the
+ * caller had run dry: one stalled wake-up per window). It also goes back whenever the caller asks
+ * for an item while none waits, short of half a window; so a stream moves even where the sizes
+ * counted here differ from the worker's (a process worker's relay encodes the items again). At
+ * most a window of items is ever held here.
  *
  * The call's promise settles once, as any call's: with the return value, the generator's error,
  * `WorkerCrashedError`, a timeout or an abort. Items that came before it are read first; then
@@ -18,6 +22,7 @@
  */
 
 import { Ring } from "../memory/ring.ts";
+import type { StreamWindows } from "../memory/stream_head.ts";
 
 /** What a stream asks of its call. */
 export interface StreamCallControls {
@@ -38,12 +43,17 @@ type Waiter<Y> = {
 export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R> {
   readonly #result: Promise<R>;
   readonly #controls: StreamCallControls;
-  /** Items consumed between two credits. */
+  /** Items consumed between two credits, at most. */
   readonly #step: number;
-  /** The items waiting here. */
+  /** Encoded bytes consumed between two credits, at most. */
+  readonly #byteStep: number;
+  /** The items waiting here, and each one's encoded bytes, in the same order. */
   readonly #items = new Ring<Y>();
+  readonly #sizes = new Ring<number>();
   #consumed = 0;
   #credited = 0;
+  /** Encoded bytes of the items consumed since the last credit. */
+  #uncreditedBytes = 0;
   #waiter: Waiter<Y> | undefined;
   /** Set once the call's promise settled: `#ok` and `#outcome` say how. */
   #settled = false;
@@ -61,13 +71,18 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
 
   /**
    * @param result The call's promise.
-   * @param window Items the worker may run ahead of the caller.
+   * @param window Items and bytes the worker may run ahead of the caller.
    * @param controls How the stream reaches its call.
    */
-  constructor(result: Promise<unknown>, window: number, controls: StreamCallControls) {
+  constructor(
+    result: Promise<unknown>,
+    window: Pick<StreamWindows, "items" | "bytes">,
+    controls: StreamCallControls,
+  ) {
     this.#result = result as Promise<R>;
     this.#controls = controls;
-    this.#step = Math.max(1, Math.ceil(window / 2));
+    this.#step = Math.max(1, Math.ceil(window.items / 2));
+    this.#byteStep = Math.max(1, Math.ceil(window.bytes / 2));
     this.#ended = new Promise((resolve) => (this.#markEnded = resolve));
     result.then(
       (value) => this.#settle(true, value),
@@ -75,20 +90,21 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     );
   }
 
-  /** A value the generator yielded. */
-  item(value: Y): void {
+  /** A value the generator yielded, `bytes` long as encoded. */
+  item(value: Y, bytes: number): void {
     if (this.#discarding || this.#finished) {
-      this.#took();
+      this.#took(bytes);
       return;
     }
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
-      this.#took();
+      this.#took(bytes);
       waiter.resolve({ value, done: false });
       return;
     }
     this.#items.push(value);
+    this.#sizes.push(bytes);
   }
 
   /** The call has ended in the worker (or never reached one): `return()` may resolve. */
@@ -122,7 +138,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
   /** The first item waiting here, taken. */
   #shift(): Promise<IteratorResult<Y, R>> {
     const value = this.#items.shift();
-    this.#took();
+    this.#took(this.#sizes.shift());
     return Promise.resolve({ value, done: false });
   }
 
@@ -134,6 +150,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     this.#reading = true;
     this.#finished = true;
     this.#items.clear();
+    this.#sizes.clear();
     if (!this.#settled) this.#controls.cancel();
     return this.#ended.then(() => ({ value: undefined as R, done: true }));
   }
@@ -149,7 +166,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     if (!this.#reading && !this.#discarding) {
       // Awaited without being read: the values are not wanted; let the generator run on.
       this.#discarding = true;
-      for (let i = this.#items.length; i > 0; i--) this.#took();
+      for (let i = this.#items.length; i > 0; i--) this.#took(this.#sizes.shift());
       this.#items.clear();
       if (this.#consumed !== this.#credited) this.#credit();
     }
@@ -170,13 +187,17 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     }, { highWaterMark: 0 });
   }
 
-  #took(): void {
+  #took(bytes: number): void {
     this.#consumed++;
-    if (this.#consumed - this.#credited >= this.#step) this.#credit();
+    this.#uncreditedBytes += bytes;
+    if (this.#consumed - this.#credited >= this.#step || this.#uncreditedBytes >= this.#byteStep) {
+      this.#credit();
+    }
   }
 
   #credit(): void {
     this.#credited = this.#consumed;
+    this.#uncreditedBytes = 0;
     if (!this.#settled) this.#controls.credit(this.#consumed);
   }
 

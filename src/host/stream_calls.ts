@@ -69,9 +69,9 @@ function send(
 function outputOf(
   result: Promise<unknown>,
   sink: CallSink,
-  items: number,
+  window: StreamWindows,
 ): CallStream<unknown, unknown> {
-  const output = new CallStream<unknown, unknown>(result, items, {
+  const output = new CallStream<unknown, unknown>(result, window, {
     credit: (consumed) => sink.control(StreamControl.CREDIT, consumed),
     cancel: () => sink.giveUp(true, undefined),
     poll: () => sink.poll(),
@@ -100,7 +100,8 @@ export function startCall(
   const items = head?.items ?? DEFAULT_WINDOW_ITEMS;
   const sink = sinkFor(dispatcher, options, input ? arg : undefined, items);
   const result = send(dispatcher, task, input ? undefined : arg, options, sink, head);
-  return generator ? outputOf(result, sink, items) : result;
+  // `head` is set for every generator task: the second test only tells the type checker so.
+  return generator && head !== undefined ? outputOf(result, sink, head) : result;
 }
 
 /** Opens a channel to a call of task `task`. */
@@ -116,5 +117,5 @@ export function openChannel(
   sink.onEnded = () =>
     source.refuse(new Error("Cannot send value: the task has ended, received a value"));
   const result = send(dispatcher, task, arg, options, sink, head);
-  return new CallChannel(outputOf(result, sink, head.items), source);
+  return new CallChannel(outputOf(result, sink, head), source);
 }

@@ -216,6 +216,10 @@ export const ResponseStatus = {
   INPUT_CREDIT: 6,
   /** Not an answer: the task stopped reading its input; send no more. The value is undefined. */
   INPUT_CLOSED: 7,
+  /** Not an answer: items the generator yielded, int32 numbers packed in the slot (`number_pack.ts`). */
+  YIELD_INT32S: 8,
+  /** Not an answer: items the generator yielded, float64 numbers packed in the slot. */
+  YIELD_FLOAT64S: 9,
 } as const;
 
 /** True for a status that ends its call (an answer); false for the stream messages. */

@@ -44,6 +44,8 @@ export class Inbox {
   #published = 0;
   /** Payload bytes of the messages taken so far (wraps; compare differences). */
   bytesTaken = 0;
+  /** Encoded bytes of the message last taken (inline or not): what its producer counted. */
+  lastLength = 0;
   /** Header fields of the message at `#read`, filled by {@linkcode Inbox.peek}. */
   id = 0;
   meta = 0;
@@ -92,12 +94,26 @@ export class Inbox {
     const length = this.#u32[h + SLOT_LENGTH_U32];
     const offset = this.#u32[h + SLOT_OFFSET_U32];
     this.#read = (this.#read + 1) | 0;
+    this.lastLength = length;
     if (offset === INLINE_OFFSET) {
       return readMessage(this.#reader, this.#u8, this.#dv, slot + SLOT_HEADER_BYTES, items);
     }
     this.bytesTaken = (this.bytesTaken + length) | 0;
     if (offset + length > this.#payload.length) this.#reattach();
     return readMessage(this.#reader, this.#payload, this.#payloadView, offset, items);
+  }
+
+  /**
+   * Moves past the next message without decoding it, for a consumer that reads its bytes itself
+   * (they stay valid until {@linkcode Inbox.consume}); `lastLength` is its length.
+   * @returns The byte offset of its bytes in the region, or -1 when they are in the payload buffer.
+   */
+  takeRaw(): number {
+    const slot = this.#place.slotsBytes + (this.#read & SLOT_MASK) * SLOT_BYTES;
+    const h = slot >> 2;
+    this.lastLength = this.#u32[h + SLOT_LENGTH_U32];
+    this.#read = (this.#read + 1) | 0;
+    return this.#u32[h + SLOT_OFFSET_U32] === INLINE_OFFSET ? slot + SLOT_HEADER_BYTES : -1;
   }
 
   /** True when a published, not yet taken message carries call id `id`. */

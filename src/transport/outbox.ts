@@ -196,13 +196,14 @@ export class Outbox {
   }
 
   /**
-   * Writes a value encoded earlier (see {@linkcode Outbox.snapshot}).
+   * Writes a value encoded earlier (see {@linkcode Outbox.snapshot}), or bytes its consumer reads
+   * raw ({@linkcode Inbox.takeRaw}): the first `length` of `bytes`.
    * @returns false when no slot or payload space is free.
    */
-  putEncoded(id: number, meta: number, bytes: Uint8Array): boolean {
+  putEncoded(id: number, meta: number, bytes: Uint8Array, length = bytes.length): boolean {
     if (!this.hasSlot()) return false;
     const slot = this.#place.slotsBytes + (this.#write & SLOT_MASK) * SLOT_BYTES;
-    return this.#putBytes(slot, id, meta, bytes, bytes.length);
+    return this.#putBytes(slot, id, meta, bytes, length);
   }
 
   /**

@@ -38,6 +38,7 @@ import {
 } from "../memory/layout.ts";
 import { type DecodeTuning, PLAIN_DECODING, tuneDecoding } from "../memory/decode_tuning.ts";
 import { StreamHead } from "../memory/stream_head.ts";
+import { bytesPerNumber, NumberPacker, packStatus } from "../memory/number_pack.ts";
 import {
   type OutOfBand,
   outOfBand,
@@ -123,6 +124,8 @@ export class WorkerLoop {
   #itemsWaiting = false;
   /** Reused for every answer: the out-of-band items its encoding collects. */
   readonly #oob: OutOfBand;
+  /** Numbers a synchronous generator yielded, not yet written: they go several to a slot. */
+  readonly #pack = new NumberPacker();
   readonly #aborts: CallAborts;
   /** Generator tasks and calls with an input stream (see `stream_runner.ts`). */
   readonly #streams: StreamCalls;
@@ -136,6 +139,7 @@ export class WorkerLoop {
   readonly #run = () => this.run();
   readonly #flush = () => {
     this.#flushScheduled = false;
+    this.#flushPack();
     this.#drainBacklog();
     this.#link.publish(false);
   };
@@ -163,8 +167,11 @@ export class WorkerLoop {
     this.#streams = (options.streams ?? runStreams)(
       {
         message: (id, status, value) => this.#respond(id, status, value),
-        item: (id, value) => this.#respond(id, ResponseStatus.YIELD, value, false),
-        publish: () => this.#link.answered(),
+        item: (id, value) => this.#item(id, value),
+        publish: () => {
+          this.#flushPack();
+          this.#link.answered();
+        },
         settled: (id, status, value) => this.#settled(id, status, value),
         held: () => this.#streamHeld(),
       },
@@ -215,6 +222,7 @@ export class WorkerLoop {
       if (link.stopping()) return this.#stop();
       this.#aborts.poll();
       const served = this.#serve();
+      this.#flushPack();
       this.#drainBacklog();
       link.publish(served > 0);
       if (served > 0) {
@@ -494,6 +502,8 @@ export class WorkerLoop {
    *   failure is answered instead).
    */
   #respond(id: number, status: number, value: unknown, now = true): number {
+    // Numbers packed earlier go first: the mailbox keeps every call's messages in order.
+    if (this.#pack.count > 0) this.#flushPack();
     const responses = this.#link.responses;
     const root = ROOTS[status] ?? "value";
     const oob = this.#oob;
@@ -528,6 +538,38 @@ export class WorkerLoop {
         : new Error(String((value as Error)?.message ?? value));
       return this.#respond(id, ResponseStatus.ERROR, next);
     }
+  }
+
+  /**
+   * Writes a value a synchronous generator yielded, published with the next group of messages: a
+   * number joins the numbers packed before it (`number_pack.ts`), a full pack is written at once.
+   * @returns Its bytes, as the window counts them.
+   * @throws {TypeError | RangeError} When the value cannot cross.
+   */
+  #item(id: number, value: unknown): number {
+    const status = packStatus(value);
+    if (status === 0) return this.#respond(id, ResponseStatus.YIELD, value, false);
+    const pack = this.#pack;
+    if (!pack.add(id, status, value as number)) {
+      this.#flushPack();
+      pack.add(id, status, value as number);
+    }
+    if (pack.full) this.#flushPack();
+    return bytesPerNumber(status);
+  }
+
+  /** Writes the packed numbers waiting, if any (or keeps them in the backlog, in order). */
+  #flushPack(): void {
+    const pack = this.#pack;
+    if (pack.count === 0) return;
+    const responses = this.#link.responses;
+    const length = pack.length;
+    if (
+      this.#backlog.length > 0 || !responses.putEncoded(pack.id, pack.status, pack.bytes, length)
+    ) {
+      this.#keep(pack.id, pack.status, pack.bytes.slice(0, length));
+    } else if (responses.wantsPublish()) this.#link.answered();
+    pack.clear();
   }
 
   /**

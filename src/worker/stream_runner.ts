@@ -1,6 +1,7 @@
 /**
  * Stream calls in the worker: generator tasks, whose yielded values go to the host one response
- * each (`YIELD`), and calls with an input stream (`ctx.input`, see `input_queue.ts`).
+ * each (`YIELD`; the numbers a synchronous generator yields in a row go several to a response, see
+ * `src/memory/number_pack.ts`), and calls with an input stream (`ctx.input`, see `input_queue.ts`).
  *
  * Life of one output stream:
  *
@@ -42,7 +43,8 @@ export interface StreamHost {
   message(id: number, status: number, value: unknown): number;
   /**
    * Writes a value yielded by call `id` as `message` does, published with the next group of
-   * messages or by {@linkcode StreamHost.publish}.
+   * messages or by {@linkcode StreamHost.publish} (a number may wait for the next ones, to share
+   * their slot: `publish` writes it out).
    * @returns Its encoded bytes.
    * @throws {TypeError | RangeError} When the value cannot cross.
    */
