@@ -6,6 +6,8 @@
  * @module
  */
 
+import { utf16Copies, WIDE_MIN_UNITS } from "./utf16_copies.ts";
+
 const decoder = new TextDecoder();
 /** UTF-8 strings shorter than this are decoded without `TextDecoder` when they are ASCII. */
 const SHORT_STRING_BYTES = 32;
@@ -97,6 +99,8 @@ export class ByteReader {
     const b = this.bytes;
     let at = this.pos;
     this.pos += n * 2;
+    const copies = utf16Copies();
+    if (copies !== undefined && n >= WIDE_MIN_UNITS) return copies.read(b, at, this.pos);
     let out = "";
     // Chunks keep `fromCharCode.apply` under engines' argument-count limits.
     const units: number[] = [];

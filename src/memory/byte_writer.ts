@@ -6,6 +6,8 @@
  * @module
  */
 
+import { utf16Copies, WIDE_MIN_UNITS } from "./utf16_copies.ts";
+
 const encoder = new TextEncoder();
 /** Strings up to this many UTF-16 units try the ASCII loop before `encodeInto`. */
 const SHORT_STRING_CHARS = 32;
@@ -19,6 +21,10 @@ export class ByteWriter {
   view: DataView;
   /** Bytes written so far. */
   length = 0;
+  /** Bytes of strings written as UTF-16 by choice since the last reset (see `writeString`). */
+  wideBytes = 0;
+  /** When true, only lone surrogates make a string UTF-16 (a retry within a size limit). */
+  narrow = false;
 
   /** @param capacity Initial capacity in bytes. */
   constructor(capacity = 1024) {
@@ -29,6 +35,7 @@ export class ByteWriter {
   /** Forgets what was written; keeps the memory. */
   reset(): void {
     this.length = 0;
+    this.wideBytes = 0;
   }
 
   /** Makes room for `n` more bytes. */
@@ -153,6 +160,11 @@ export class ByteWriter {
     this.ensure(4 + n * 2);
     this.view.setUint32(this.length, n, true);
     let at = this.length + 4;
+    const copies = utf16Copies();
+    if (copies !== undefined && n >= WIDE_MIN_UNITS) {
+      this.length = at + copies.write(this.bytes, at, value);
+      return;
+    }
     const bytes = this.bytes;
     for (let i = 0; i < n; i++) {
       const c = value.charCodeAt(i);

@@ -1,5 +1,5 @@
 /**
- * How a thread's decoders go around its runtime's slow paths: set once per thread, on the host by
+ * How a thread's codec goes around its runtime's slow paths: set once per thread, on the host by
  * the dispatcher and in a worker by its loop, from the runtime adapter (`src/runtime/detect.ts`).
  *
  * @module
@@ -8,6 +8,7 @@
 import { copyBytesInto } from "./byte_copy.ts";
 import { copySharedBeforeDecode } from "./byte_reader.ts";
 import { cloneErrorsOnDecode } from "./error_decoder.ts";
+import { useUtf16Copies, type Utf16Copies } from "./utf16_copies.ts";
 
 /** The decoders' work-arounds for one runtime. */
 export interface DecodeTuning {
@@ -20,6 +21,11 @@ export interface DecodeTuning {
    * that overwrite every byte at once (see `byte_copy.ts`); unset where it would save nothing.
    */
   readonly uninitializedBuffer?: ((bytes: number) => ArrayBuffer) | undefined;
+  /**
+   * Fast copies of strings to and from UTF-16 code units; set, the encoders send non-ASCII
+   * strings as UTF-16 (see `utf16_copies.ts`). Unset: UTF-8.
+   */
+  readonly utf16?: Utf16Copies | undefined;
 }
 
 /** No work-around: what a runtime whose fast paths are the plain ones needs. */
@@ -30,4 +36,5 @@ export function tuneDecoding(tuning: DecodeTuning): void {
   copySharedBeforeDecode(tuning.copySharedStrings);
   cloneErrorsOnDecode(tuning.cloneErrors);
   copyBytesInto(tuning.uninitializedBuffer);
+  useUtf16Copies(tuning.utf16);
 }

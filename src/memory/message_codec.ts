@@ -7,7 +7,7 @@
  *   written straight into a slot, without the value codec's set-up or its scratch buffer;
  * - {@linkcode directBound} and {@linkcode writeDirect}: byte arrays and strings too large for a
  *   slot written straight into the payload (one copy instead of two, and none of the value
- *   codec's set-up);
+ *   codec's set-up), non-ASCII strings as UTF-16 where that copies faster (`utf16_copies.ts`);
  * - {@linkcode encodeMessage}: everything else, through the value codec into a scratch buffer,
  *   with the size check every message gets;
  * - {@linkcode readMessage}: the reverse, with the same fast paths first.
@@ -25,6 +25,7 @@ import { decodeValue, encodeValue } from "./codec.ts";
 import { clearItems, copiesOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
 import { decodeStreamHead, encodeStreamHead, type StreamWindows } from "./stream_head.ts";
 import { Tag } from "./tags.ts";
+import { fitsWide, sendsWide, utf16Copies } from "./utf16_copies.ts";
 
 const encoder = new TextEncoder();
 /** A tag and a u32 length: the head of a string or byte array. */
@@ -141,7 +142,11 @@ function writeSmallBytes(
  */
 export function directBound(value: unknown, oob: OutOfBand | undefined, max: number): number {
   if (typeof value === "string") {
-    if (primitiveOutOfBand(oob, value) >= 0 || !value.isWellFormed()) return 0;
+    if (primitiveOutOfBand(oob, value) >= 0) return 0;
+    // UTF-16 keeps lone surrogates: no well-formedness check then.
+    const wide = wideBound(value, max);
+    if (wide > 0) return wide;
+    if (!value.isWellFormed()) return 0;
     // Three bytes per UTF-16 unit at most; a string that needs more than `max` is refused by
     // `writeDirect`.
     return Math.min(directHead(value.length) + value.length * 3, max);
@@ -151,6 +156,17 @@ export function directBound(value: unknown, oob: OutOfBand | undefined, max: num
   const bytes = directBytes(value);
   if (bytes === undefined || copiesOutOfBand(oob, bytes.length)) return 0;
   return directHead(bytes.length) + bytes.length;
+}
+
+/**
+ * The bytes of `value` as a direct `STRING16` when it goes as UTF-16 (see `sendsWide`) and they
+ * fit in `max`; else 0. Its units always start 8-aligned, whatever its length: Node decodes
+ * units at an odd address through a copy of its own.
+ */
+function wideBound(value: string, max: number): number {
+  if (!sendsWide(value)) return 0;
+  const bytes = ALIGNED_HEAD_BYTES + value.length * 2;
+  return bytes <= max ? bytes : 0;
 }
 
 /** The bytes of a byte array or `ArrayBuffer` that goes direct, or undefined. */
@@ -186,6 +202,11 @@ export function writeDirect(
   value: unknown,
 ): number {
   const isString = typeof value === "string";
+  // A wide string's bound, told apart without probing it again: a narrow string's bound equals
+  // it only when capped at a maximum of exactly that, and UTF-16 then fits too.
+  if (isString && bound === ALIGNED_HEAD_BYTES + value.length * 2 && fitsWide(value)) {
+    return writeWide(u8, dv, at, value);
+  }
   const bytes = isString ? undefined : directBytes(value)!;
   const head = directHead(isString ? value.length : bytes!.length);
   const tagAt = at + head - HEAD_BYTES;
@@ -209,6 +230,15 @@ export function writeDirect(
   return head + n;
 }
 
+/** Writes `value` at `at` (8-aligned) as an aligned `STRING16`; returns the bytes written. */
+function writeWide(u8: Uint8Array, dv: DataView, at: number, value: string): number {
+  const tagAt = at + ALIGNED_HEAD_BYTES - HEAD_BYTES;
+  for (let i = at; i < tagAt; i++) u8[i] = Tag.PAD;
+  u8[tagAt] = Tag.STRING16;
+  dv.setUint32(tagAt + 1, value.length, true);
+  return ALIGNED_HEAD_BYTES + utf16Copies()!.write(u8, at + ALIGNED_HEAD_BYTES, value);
+}
+
 /**
  * Encodes `value` at the start of `w` through the value codec, collecting its out-of-band items
  * in `oob` afresh; with `head`, as the argument of a stream request (see `stream_head.ts`).
@@ -227,7 +257,17 @@ export function encodeMessage(
   if (oob !== undefined) clearItems(oob);
   if (head === undefined) encodeValue(w, value, root, oob);
   else encodeStreamHead(w, head, value, root, oob);
-  const bytes = w.length + (oob?.copied ?? 0);
+  let bytes = w.length + (oob?.copied ?? 0);
+  if (bytes > max && w.wideBytes > 0) {
+    // Strings sent as UTF-16 may have made it too large where UTF-8 would fit: once more, narrow.
+    w.narrow = true;
+    try {
+      encodeMessage(w, value, root, oob, Infinity, head);
+    } finally {
+      w.narrow = false;
+    }
+    bytes = w.length + (oob?.copied ?? 0);
+  }
   if (bytes > max) {
     if (oob !== undefined) clearItems(oob);
     throw new RangeError(
@@ -292,6 +332,10 @@ function readAligned(r: ByteReader, bytes: Uint8Array, view: DataView, at: numbe
   if (tag === Tag.STRING) {
     r.reset(bytes, view, at + 1);
     return r.string();
+  }
+  if (tag === Tag.STRING16) {
+    r.reset(bytes, view, at + 1);
+    return r.string16();
   }
   if (tag !== Tag.UINT8ARRAY && tag !== Tag.ARRAYBUFFER) return NOT_ALIGNED;
   const out = copyBytes(bytes, at + HEAD_BYTES, view.getUint32(at + 1, true));

@@ -1,13 +1,14 @@
 /**
  * Encodes primitives: numbers (`INT32` or `FLOAT64`), strings (`STRING`, or `STRING16` when UTF-8
- * would lose a lone surrogate), booleans, `undefined`, `null` and bigints. The bigint payload is
- * shared with boxed bigints (see `builtin_encoder.ts`).
+ * would lose a lone surrogate or UTF-16 copies faster), booleans, `undefined`, `null` and
+ * bigints. The bigint payload is shared with boxed bigints (see `builtin_encoder.ts`).
  *
  * @module
  */
 
 import { ALIGN_BYTES, type ByteWriter } from "./byte_writer.ts";
 import { Tag } from "./tags.ts";
+import { sendsWide } from "./utf16_copies.ts";
 import { describe, Uncloneable } from "./uncloneable.ts";
 
 export function writeNumber(w: ByteWriter, value: number): void {
@@ -21,12 +22,22 @@ export function writeNumber(w: ByteWriter, value: number): void {
 }
 
 /**
- * Writes a STRING, or a STRING16 for a string with lone surrogates (UTF-8 would lose them). Long
- * strings start 8-aligned (see `ByteWriter.alignForBytes`).
+ * Writes a STRING, or a STRING16 for a string with lone surrogates (UTF-8 would lose them) or,
+ * where this thread copies UTF-16 fast, a non-ASCII one (see `utf16_copies.ts`). Long strings
+ * start 8-aligned (see `ByteWriter.alignForBytes`).
  */
 export function writeString(w: ByteWriter, value: string): void {
   // Keys and most short values: no well-formedness check, no second pass.
   if (w.shortAscii(Tag.STRING, value)) return;
+  if (!w.narrow && sendsWide(value)) {
+    // Aligned at any length, as `writeDirect` writes it: units at an odd offset would cost Node's
+    // decoder a copy of its own first.
+    w.alignForBytes(Tag.PAD);
+    w.u8(Tag.STRING16);
+    w.wideBytes += value.length * 2;
+    w.utf16(value);
+    return;
+  }
   if (value.length >= ALIGN_BYTES) w.alignForBytes(Tag.PAD);
   if (value.isWellFormed()) {
     w.u8(Tag.STRING);

@@ -47,3 +47,16 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A window of `bytes` bytes of shared memory, as a mailbox's, with a view over it. */
+export function sharedWindow(bytes = 64): { u8: Uint8Array; dv: DataView } {
+  const sab = new SharedArrayBuffer(bytes);
+  return { u8: new Uint8Array(sab), dv: new DataView(sab) };
+}
+
+/** What the value codec writes for `value`. */
+export function codecBytes(value: unknown): Uint8Array {
+  const w = new ByteWriter(16);
+  encodeValue(w, value);
+  return w.bytes.slice(0, w.length);
+}

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ByteReader, copySharedBeforeDecode } from "../../src/memory/byte_reader.ts";
 import { ByteWriter } from "../../src/memory/byte_writer.ts";
-import { encodeValue } from "../../src/memory/codec.ts";
 import {
   directBound,
   encodeMessage,
@@ -11,20 +10,9 @@ import {
   writeSmall,
 } from "../../src/memory/message_codec.ts";
 import { outOfBand } from "../../src/memory/out_of_band.ts";
+import { codecBytes, sharedWindow } from "./codec_helpers.ts";
 
 const ROOM = 48;
-
-function window(bytes = 64): { u8: Uint8Array; dv: DataView } {
-  const sab = new SharedArrayBuffer(bytes);
-  return { u8: new Uint8Array(sab), dv: new DataView(sab) };
-}
-
-/** What the value codec writes for `value`. */
-function codecBytes(value: unknown): Uint8Array {
-  const w = new ByteWriter(16);
-  encodeValue(w, value);
-  return w.bytes.slice(0, w.length);
-}
 
 function named(value: unknown): string {
   if (typeof value === "string") return `a string of ${value.length} units`;
@@ -34,7 +22,7 @@ function named(value: unknown): string {
 
 /** Writes `value` with the fast path at offset 8, checks it against the codec, reads it back. */
 function small(value: unknown): unknown {
-  const { u8, dv } = window();
+  const { u8, dv } = sharedWindow();
   const n = writeSmall(u8, dv, 8, ROOM, value, undefined);
   assert.notEqual(n, -1, `no fast path for ${String(value)}`);
   assert.deepEqual(u8.slice(8, 8 + n), codecBytes(value));
@@ -64,7 +52,7 @@ describe("message codec fast paths", () => {
   });
 
   it("leaves to the value codec what it cannot write exactly", () => {
-    const { u8, dv } = window();
+    const { u8, dv } = sharedWindow();
     const refused: unknown[] = [
       "x".repeat(44), // too long for the room
       "é".repeat(30), // fits as UTF-16 units, not as UTF-8 bytes
@@ -100,7 +88,7 @@ describe("message codec fast paths", () => {
     for (const value of values) {
       const bound = directBound(value, undefined, 1 << 20);
       assert.ok(bound > 0, `no direct path for ${named(value)}`);
-      const { u8, dv } = window(bound + 8);
+      const { u8, dv } = sharedWindow(bound + 8);
       const n = writeDirect(u8, dv, 8, bound, value);
       assert.ok(n <= bound);
       // The codec aligns from offset 0 the same way: its bytes start after the same padding.
@@ -154,7 +142,7 @@ describe("message codec fast paths", () => {
   it("reads what only the value codec writes after the padding", () => {
     for (const value of ["a\ud800".repeat(200), new Uint16Array(300).fill(9)]) {
       const bytes = codecBytes(value);
-      const { u8, dv } = window(bytes.length + 8);
+      const { u8, dv } = sharedWindow(bytes.length + 8);
       u8.set(bytes, 8);
       assert.deepEqual(readMessage(new ByteReader(), u8, dv, 8), value);
     }
@@ -173,7 +161,7 @@ describe("message codec fast paths", () => {
       for (const shared of [true, false]) {
         for (const value of values) {
           const bound = directBound(value, undefined, 1 << 24);
-          const { u8, dv } = window(bound + 8);
+          const { u8, dv } = sharedWindow(bound + 8);
           writeDirect(u8, dv, 8, bound, value);
           assert.equal(readMessage(new ByteReader(shared), u8, dv, 8), value);
         }
@@ -186,7 +174,7 @@ describe("message codec fast paths", () => {
   it("refuses a string that needs more than the maximum, naming the size", () => {
     const value = "日".repeat(4096);
     const bound = directBound(value, undefined, 4096 * 2);
-    const { u8, dv } = window(bound + 8);
+    const { u8, dv } = sharedWindow(bound + 8);
     assert.throws(() => writeDirect(u8, dv, 8, bound, value), /8192 bytes/);
   });
 

@@ -1,0 +1,33 @@
+/**
+ * Node's fast copies between strings and UTF-16 code units (see `src/memory/utf16_copies.ts`):
+ * `Buffer`'s `utf16le` write and `toString`, which copy units as they are (lone surrogates
+ * included) where `TextEncoder`/`TextDecoder` transcode. They run on a `Buffer` over the same
+ * memory as the codec's byte array, made once per array.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import type { Utf16Copies } from "../memory/utf16_copies.ts";
+
+/**
+ * A `Buffer` over each byte array seen, kept as long as the array lives. The codec reuses a few
+ * arrays (a mailbox's payload view, a scratch buffer) call after call, and a lookup here costs
+ * less than making a `Buffer` each time.
+ */
+const views = new WeakMap<Uint8Array, Buffer>();
+
+function bufferOver(bytes: Uint8Array): Buffer {
+  let view = views.get(bytes);
+  if (view === undefined) {
+    view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    views.set(bytes, view);
+  }
+  return view;
+}
+
+/** UTF-16 copies through `Buffer`, for Node. */
+export const BUFFER_UTF16: Utf16Copies = {
+  write: (bytes, at, value) => bufferOver(bytes).write(value, at, "utf16le"),
+  read: (bytes, from, end) => bufferOver(bytes).toString("utf16le", from, end),
+};
