@@ -1,12 +1,12 @@
 /**
- * The state one encoding carries through the value encoder's files, and the shape of the
- * recursive step they share. Types only: every encoder file imports this with `import type`, so
- * it adds nothing at run time.
+ * The state one encoding carries through the value encoder's files, the shape of the recursive
+ * step they share, and the depth limit they enforce.
  *
  * @module
  */
 
 import type { ByteWriter } from "./byte_writer.ts";
+import type { DateTable } from "./date_table.ts";
 import type { OutOfBand } from "./out_of_band.ts";
 import type { RefTable } from "./ref_table.ts";
 
@@ -20,6 +20,11 @@ export interface EncodeState {
    * an id too, with or without an entry (see encodeView).
    */
   refs: RefTable;
+  /**
+   * The dates whose prototype is `Date.prototype` met so far, with the ids they took from
+   * `refs` (which keeps no entry for them; see `date_table.ts`).
+   */
+  dates: DateTable;
   /**
    * Objects open on the way down to the one being encoded, that one included (see `MAX_DEPTH`
    * in `value_encoder.ts`). Not unwound when encoding throws: it then tells how deep it failed.
@@ -35,3 +40,16 @@ export interface EncodeState {
  * call.
  */
 export type EncodeChild = (st: EncodeState, value: unknown) => void;
+
+/**
+ * How deep objects may nest in a value, the outermost object counting as one. The encoder and
+ * the decoder recurse per level, and engines give a thread about 1 MiB of stack: measured with
+ * nothing else on the stack, the shallowest capacity was 1,300-1,600 levels (`Map`s and errors
+ * on Deno's and Node's main threads, before the code is optimised); Bun's and Node's workers hold
+ * 4,000 to 10,000. 1,000 levels of `Map`s still encoded everywhere below 1,000 frames of the
+ * caller's own; below 3,000 the stack ran out near level 850 on Deno's and Node's main threads,
+ * which `tooDeep` reports as a `RangeError` too. A value deeper than this fails its call with a
+ * `RangeError`, rather than with a stack overflow whose place depends on the runtime and on how
+ * deep the caller already was.
+ */
+export const MAX_DEPTH = 1000;

@@ -27,6 +27,29 @@ const BUILT_IN: Map<string, ErrorClass> = new Map<string, ErrorClass>([
   ["AggregateError", AggregateError],
 ]);
 
+/**
+ * The built-in classes in a fixed order: an error of one of them, named after it, is sent as its
+ * index (`ErrorFlag.BUILT_IN`) rather than as three strings.
+ */
+export const BUILT_IN_CLASSES: readonly ErrorClass[] = [...BUILT_IN.values()];
+
+/**
+ * The index in {@linkcode BUILT_IN_CLASSES} of the class whose prototype `proto` is, when that
+ * prototype's constructor is still the class (as `errorClassNames` would find); -1 otherwise.
+ */
+export function builtInIndexOf(proto: object | null): number {
+  for (let i = 0; i < BUILT_IN_CLASSES.length; i++) {
+    const Class = BUILT_IN_CLASSES[i];
+    if (Class.prototype === proto) {
+      return Object.hasOwn(Class.prototype, "constructor") &&
+          (proto as { constructor: unknown }).constructor === Class
+        ? i
+        : -1;
+    }
+  }
+  return -1;
+}
+
 /** The registry of this thread, created on first use. */
 function registry(): Map<string, ErrorClass> {
   const holder = globalThis as unknown as Record<symbol, Map<string, ErrorClass> | undefined>;

@@ -7,7 +7,12 @@
  */
 
 import type { ByteReader } from "./byte_reader.ts";
-import { builtInErrorClass, type ErrorClass, registeredErrorClass } from "./error_classes.ts";
+import {
+  BUILT_IN_CLASSES,
+  builtInErrorClass,
+  type ErrorClass,
+  registeredErrorClass,
+} from "./error_classes.ts";
 import { ErrorFlag } from "./tags.ts";
 
 /** The value decoder's readers that an error's parts go through. */
@@ -60,7 +65,16 @@ const CLONEABLE = new Set<ErrorClass>([
   URIError,
 ]);
 const blanks = new Map<ErrorClass, Blanks>();
+/** The same with an own `cause` (undefined) in the templates, for errors that have one. */
+const blanksWithCause = new Map<ErrorClass, Blanks>();
 let cloning = false;
+
+/**
+ * The options that make an error constructor give the error an own, non-enumerable `cause`,
+ * which the decoded cause then replaces by assignment: cheaper than a definition afterwards
+ * (Node 24: 381 against 442 ns an error, Bun 105 against 122).
+ */
+const WITH_CAUSE = Object.freeze({ cause: undefined });
 
 /**
  * Makes this thread's decoder build errors of the built-in classes from structured clones of
@@ -73,16 +87,21 @@ export function cloneErrorsOnDecode(on: boolean): void {
   cloning = on;
 }
 
-/** A fresh blank error of `Base` (message `""`, the template's stack), from the next clone. */
-function blank(Base: ErrorClass): Error {
-  let entry = blanks.get(Base);
+/**
+ * A fresh blank error of `Base` (message `""`, the template's stack, and an own `cause` when
+ * `withCause`), from the next clone.
+ */
+function blank(Base: ErrorClass, withCause: boolean): Error {
+  const set = withCause ? blanksWithCause : blanks;
+  let entry = set.get(Base);
   if (entry === undefined) {
+    const args = withCause ? ["", WITH_CAUSE] : [""];
     const templates = Array.from(
       { length: CLONE_BATCH },
-      () => constructWithoutStack(Base, [""], Base),
+      () => constructWithoutStack(Base, args, Base),
     );
     entry = { templates, ready: [], at: 0 };
-    blanks.set(Base, entry);
+    set.set(Base, entry);
   }
   if (entry.at === entry.ready.length) {
     entry.ready = structuredClone(entry.templates);
@@ -121,15 +140,20 @@ function constructError(
   message: string | undefined,
   Class: ErrorClass,
   stack: string | undefined,
+  withCause: boolean,
 ): Error {
   let err: Error;
   if (
     stack !== undefined && cloning && Class === Base && message !== undefined && CLONEABLE.has(Base)
   ) {
-    err = blank(Base);
+    err = blank(Base, withCause);
     err.message = message;
   } else {
-    const args: unknown[] = message === undefined ? [] : [message];
+    const args: unknown[] = withCause
+      ? [message, WITH_CAUSE]
+      : message === undefined
+      ? []
+      : [message];
     // AggregateError takes its errors first.
     if (Base === AggregateError) args.unshift([]);
     if (stack === undefined) return Reflect.construct(Base, args, Class);
@@ -157,22 +181,39 @@ function defineHidden(target: object, key: string, value: unknown): void {
 /** Decodes an `ERROR` (its tag read), reading its parts through `child`. */
 export function decodeError(r: ByteReader, refs: unknown[], child: DecodeChild): Error {
   const flags = r.u8();
-  const own = child.string(r);
-  const base = child.string(r);
-  const name = child.string(r);
+  let Base: ErrorClass;
+  let own: string;
+  let name: string;
+  if (flags & ErrorFlag.BUILT_IN) {
+    const index = r.u8();
+    if (index >= BUILT_IN_CLASSES.length) {
+      throw new TypeError(`Cannot decode value: unknown built-in error class, received ${index}`);
+    }
+    Base = BUILT_IN_CLASSES[index];
+    own = name = Base.name;
+  } else {
+    own = child.string(r);
+    Base = builtInErrorClass(child.string(r)) ?? Error;
+    name = child.string(r);
+  }
   const message = flags & ErrorFlag.MESSAGE ? child.string(r) : undefined;
   const stack = flags & ErrorFlag.STACK ? child.string(r) : undefined;
-  const Base = builtInErrorClass(base) ?? Error;
   const Class = registeredErrorClass(own) ?? Base;
   // Constructing the built-in base with the class as new.target gives the class's prototype and
   // the engine's own error kind, without running the user's constructor (which may need
   // arguments we do not have).
-  const err = constructError(Base, message, Class, stack);
+  const err = constructError(Base, message, Class, stack, (flags & ErrorFlag.CAUSE) !== 0);
   if (Base === AggregateError && !(flags & ErrorFlag.ERRORS)) {
     delete (err as { errors?: unknown }).errors;
   }
   refs.push(err);
-  if (flags & ErrorFlag.CAUSE) defineHidden(err, "cause", child.value(r, refs));
+  if (flags & ErrorFlag.CAUSE) {
+    const cause = child.value(r, refs);
+    // The constructor or the template gave it an own, hidden `cause` (see WITH_CAUSE); a clone
+    // that dropped it gets a definition.
+    if (Object.hasOwn(err, "cause")) err.cause = cause;
+    else defineHidden(err, "cause", cause);
+  }
   if (flags & ErrorFlag.ERRORS) defineHidden(err, "errors", child.value(r, refs));
   child.fields(r, refs, err, r.u32());
   if (err.name !== name) defineHidden(err, "name", name);

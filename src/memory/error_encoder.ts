@@ -8,7 +8,7 @@
 
 import type { ByteWriter } from "./byte_writer.ts";
 import type { EncodeChild, EncodeState } from "./encode_state.ts";
-import { errorClassNames } from "./error_classes.ts";
+import { BUILT_IN_CLASSES, builtInIndexOf, errorClassNames } from "./error_classes.ts";
 import { encodeFields } from "./field_encoder.ts";
 import { writeString } from "./primitive_encoder.ts";
 import { ErrorFlag, Tag } from "./tags.ts";
@@ -23,7 +23,8 @@ function isErrorHeaderKey(key: string, hasErrors: boolean): boolean {
 /** Encodes `err`; `encode` encodes its `cause`, its `errors` and its fields. */
 export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): void {
   const w = st.w;
-  const names = errorClassNames(err);
+  const builtIn = builtInIndexOf(Object.getPrototypeOf(err));
+  const name = String(err.name);
   const message = Object.hasOwn(err, "message") ? String(err.message) : err.message;
   const stack = err.stack;
   const hasCause = Object.hasOwn(err, "cause");
@@ -36,11 +37,18 @@ export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): v
   if (typeof stack === "string") flags |= ErrorFlag.STACK;
   if (hasCause) flags |= ErrorFlag.CAUSE;
   if (hasErrors) flags |= ErrorFlag.ERRORS;
+  // Most errors are of a built-in class and named after it: one byte for the three names.
+  if (builtIn !== -1 && name === BUILT_IN_CLASSES[builtIn].name) flags |= ErrorFlag.BUILT_IN;
   w.u8(Tag.ERROR);
   w.u8(flags);
-  writeString(w, names.own);
-  writeString(w, names.base);
-  writeString(w, String(err.name));
+  if (flags & ErrorFlag.BUILT_IN) {
+    w.u8(builtIn);
+  } else {
+    const names = errorClassNames(err);
+    writeString(w, names.own);
+    writeString(w, names.base);
+    writeString(w, name);
+  }
   if (flags & ErrorFlag.MESSAGE) writeString(w, message);
   if (flags & ErrorFlag.STACK) writeString(w, stack as string);
   if (hasCause) {
@@ -57,7 +65,9 @@ export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): v
       throw withSegment(e, ".errors");
     }
   }
-  const keys = Object.keys(err).filter((key) => !isErrorHeaderKey(key, hasErrors));
+  let keys = Object.keys(err);
+  // Most errors have no enumerable own property: no filtering, and no closure for it.
+  if (keys.length > 0) keys = keys.filter((key) => !isErrorHeaderKey(key, hasErrors));
   w.u32(keys.length);
   encodeFields(st, err, keys, 0, encode);
 }

@@ -27,7 +27,8 @@ interface Shape {
 
 const COMPILE_AFTER = 2;
 const MAX_SHAPES = 4096;
-const MAX_FIELDS = 64;
+/** Keys an object may have for a compiled filler; objects with more are filled key by key. */
+export const MAX_FIELDS = 64;
 
 const root: Shape = { next: new Map(), seen: 0, fill: null };
 let shapes = 0;

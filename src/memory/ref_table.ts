@@ -30,6 +30,11 @@ export class RefTable {
   /** The next id. */
   #next = 0;
 
+  /** The id the next {@linkcode RefTable.add} takes. */
+  get next(): number {
+    return this.#next;
+  }
+
   /** The id of `o`, or -1 when it has none. */
   find(o: object): number {
     if (this.#map === undefined) return this.#list.indexOf(o);
@@ -37,13 +42,17 @@ export class RefTable {
     return id === undefined ? -1 : id;
   }
 
-  /** Takes the next id, for `o` or, when null, for no object that can be found again. */
-  add(o: object | null): void {
+  /**
+   * Takes the next id, for `o` or, when null, for no object that can be found here (a buffer
+   * without an entry, or a date: the date table keeps those).
+   * @returns The id taken.
+   */
+  add(o: object | null): number {
     const id = this.#next++;
     const map = this.#map;
     if (map !== undefined) {
       if (o !== null) map.set(o, id);
-      return;
+      return id;
     }
     const list = this.#list;
     list.push(o);
@@ -56,6 +65,7 @@ export class RefTable {
       list.length = 0;
       this.#map = next;
     }
+    return id;
   }
 
   /** Forgets every object (dropping the references), keeping the storage; ids start at 0 again. */

@@ -45,9 +45,11 @@ export const Tag = {
   /** u32 byte length, bytes. One id. */
   ARRAYBUFFER: 11,
   /**
-   * u8 `ErrorFlag` bits, string class name, string base class name (nearest built-in), string
-   * name, [string message], [string stack], [cause value], [errors value], then u32 count and
-   * (string key, value) pairs of the own enumerable properties. One id.
+   * u8 `ErrorFlag` bits, then either u8 index of a built-in class (with `BUILT_IN`: the class,
+   * its base and its name are that class's) or string class name, string base class name
+   * (nearest built-in), string name; then [string message], [string stack], [cause value],
+   * [errors value], then u32 count and (string key, value) pairs of the own enumerable
+   * properties. One id.
    */
   ERROR: 12,
   /** u32 length in UTF-16 code units, the units (u16 each): a string with lone surrogates. */
@@ -56,6 +58,19 @@ export const Tag = {
   REF: 14,
   /** A missing element; appears only among the elements of ARRAY. */
   HOLE: 15,
+  /**
+   * u32 count (at least 2, at most the elements left), then that many f64 time values: as many
+   * consecutive elements, each a new Date taking one id. Appears only among the elements of
+   * ARRAY.
+   */
+  DATE_RUN: 32,
+  /**
+   * u32 count (at least 2, at most the elements left), then the UTF-16 length of each of that
+   * many strings (LEB128: 7 bits a byte, low bits first), then one string value (STRING or
+   * STRING16) that is their concatenation: as many consecutive string elements. Appears only
+   * among the elements of ARRAY.
+   */
+  STRING_RUN: 33,
   /** f64 time value (NaN for an invalid Date). One id. */
   DATE: 16,
   /** string source, string flags. One id. */
@@ -142,4 +157,6 @@ export const ErrorFlag = {
   CAUSE: 4,
   /** An `errors` value follows (AggregateError). */
   ERRORS: 8,
+  /** A u8 index into `BUILT_IN_CLASSES` (`error_classes.ts`) stands for the three names. */
+  BUILT_IN: 16,
 } as const;

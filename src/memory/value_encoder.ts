@@ -3,14 +3,15 @@
  * `structuredClone` accepts, with the differences listed on {@linkcode encodeValue}.
  *
  * Cost model: this runs on every call. Primitives at the top level touch no shared state. For
- * objects, one table of back references (`ref_table.ts`) is reused across calls (cleared after
- * each), and paths for error messages are built only when something fails (one `try` per
- * container level, no closure per element).
+ * objects, one table of back references (`ref_table.ts`) and one of dates (`date_table.ts`) are
+ * reused across calls (cleared after each), and paths for error messages are built only when
+ * something fails (one `try` per container level, no closure per element).
  *
  * This file holds the entry point and the dispatch on a value's type; what each type becomes is
  * in its own file: `primitive_encoder.ts`, `field_encoder.ts` (plain objects' fields),
- * `array_encoder.ts`, `buffer_encoder.ts` (buffers, views, out-of-band), `builtin_encoder.ts`
- * (`Date`, `RegExp`, `Map`, `Set`, boxed primitives, class instances) and `error_encoder.ts`.
+ * `array_encoder.ts` (with `date_encoder.ts` and `string_run_encoder.ts` for runs of dates and
+ * short strings), `buffer_encoder.ts` (buffers, views, out-of-band), `builtin_encoder.ts`
+ * (`RegExp`, `Map`, `Set`, boxed primitives, class instances, other dates) and `error_encoder.ts`.
  * The container encoders recurse into one another through {@linkcode encode}, which this file
  * passes them (an `EncodeChild`) rather than have them import it: the import would be a cycle.
  * Classification lives in `value_kind.ts`.
@@ -22,7 +23,10 @@ import { encodeArray } from "./array_encoder.ts";
 import { encodeView, writeOutOfBand } from "./buffer_encoder.ts";
 import { encodeBuiltIn } from "./builtin_encoder.ts";
 import type { ByteWriter } from "./byte_writer.ts";
-import type { EncodeState } from "./encode_state.ts";
+import { encodeDate } from "./date_encoder.ts";
+import { DateTable } from "./date_table.ts";
+import { encodeError } from "./error_encoder.ts";
+import { type EncodeState, MAX_DEPTH } from "./encode_state.ts";
 import { encodeFields } from "./field_encoder.ts";
 import { addItem, isOutOfBand, type OutOfBand, primitiveOutOfBand } from "./out_of_band.ts";
 import { encodePrimitive, writeNumber, writeString } from "./primitive_encoder.ts";
@@ -33,19 +37,6 @@ import { kindOf } from "./value_kind.ts";
 
 /** The state kept between calls, or undefined while an encoding is running. */
 let spare: EncodeState | undefined;
-
-/**
- * How deep objects may nest in a value, the outermost object counting as one. The encoder and
- * the decoder recurse per level, and engines give a thread about 1 MiB of stack: measured with
- * nothing else on the stack, the shallowest capacity was 1,300-1,600 levels (`Map`s and errors
- * on Deno's and Node's main threads, before the code is optimised); Bun's and Node's workers hold
- * 4,000 to 10,000. 1,000 levels of `Map`s still encoded everywhere below 1,000 frames of the
- * caller's own; below 3,000 the stack ran out near level 850 on Deno's and Node's main threads,
- * which `tooDeep` reports as a `RangeError` too. A value deeper than this fails its call with a
- * `RangeError`, rather than with a stack overflow whose place depends on the runtime and on how
- * deep the caller already was.
- */
-export const MAX_DEPTH = 1000;
 
 /**
  * Encodes `value` at the end of `w`.
@@ -87,7 +78,7 @@ export function encodeValue(
     return;
   }
   // A getter inside `value` could itself send a value; it then gets a state of its own.
-  const st = spare ?? { w, oob, refs: new RefTable(), depth: 0 };
+  const st = spare ?? { w, oob, refs: new RefTable(), dates: new DateTable(), depth: 0 };
   spare = undefined;
   st.w = w;
   st.oob = oob;
@@ -99,6 +90,7 @@ export function encodeValue(
   } finally {
     // Clearing drops the references to the caller's objects; the table's storage is reused.
     st.refs.clear();
+    st.dates.clear();
     spare = st;
   }
 }
@@ -136,6 +128,13 @@ function sentOutOfBand(w: ByteWriter, oob: OutOfBand | undefined, value: string 
 /** Encodes an object, or a `REF` to it when it was met before. */
 function encodeObject(st: EncodeState, value: object): void {
   const w = st.w;
+  const isArray = Array.isArray(value);
+  const proto = isArray ? null : Object.getPrototypeOf(value);
+  if (proto === Date.prototype) {
+    // Before the general table: dates have a table of their own (see `date_table.ts`).
+    encodeDate(st, value as Date);
+    return;
+  }
   const seen = st.refs.find(value);
   if (seen !== -1) {
     w.u8(Tag.REF);
@@ -145,20 +144,18 @@ function encodeObject(st: EncodeState, value: object): void {
   st.refs.add(value);
   // One level down; `encodeValue` turns this into the error the caller sees.
   if (++st.depth > MAX_DEPTH) throw new RangeError("Cannot send value: nested too deep");
-  if (Array.isArray(value)) {
-    encodeArray(st, value, encode);
+  if (isArray) {
+    encodeArray(st, value as unknown[], encode);
   } else {
-    const proto = Object.getPrototypeOf(value);
-    if (proto === Date.prototype) {
-      // Tested before the generic path: arrays of dates are common, and the view, out-of-band
-      // and kind checks cost more than the date's own eight bytes.
-      w.u8(Tag.DATE);
-      w.f64(Date.prototype.getTime.call(value));
-    } else if (proto === Object.prototype || proto === null) {
+    if (proto === Object.prototype || proto === null) {
       w.u8(Tag.OBJECT);
       const keys = Object.keys(value);
       w.u32(keys.length);
       encodeFields(st, value, keys, 0, encode);
+    } else if (proto === Error.prototype) {
+      // An error of exactly Error (most causes and errors thrown): no view, out-of-band or kind
+      // check, which cost a tenth of encoding a chain of errors with short stacks.
+      encodeError(st, value as Error, encode);
     } else if (ArrayBuffer.isView(value)) {
       encodeView(st, value);
     } else if (st.oob !== undefined && isOutOfBand(st.oob, value)) {

@@ -4,7 +4,7 @@ import { ByteReader } from "../../src/memory/byte_reader.ts";
 import { ByteWriter } from "../../src/memory/byte_writer.ts";
 import { decodeValue } from "../../src/memory/codec.ts";
 import { Tag } from "../../src/memory/tags.ts";
-import { MAX_DEPTH } from "../../src/memory/value_encoder.ts";
+import { MAX_DEPTH } from "../../src/memory/encode_state.ts";
 import { depthOf, nested, type Nesting } from "../fixtures/options_tasks.ts";
 import { encodeError, roundTrip } from "./codec_helpers.ts";
 

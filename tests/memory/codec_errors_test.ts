@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { ByteReader } from "../../src/memory/byte_reader.ts";
+import { ByteWriter } from "../../src/memory/byte_writer.ts";
+import { decodeValue, encodeValue } from "../../src/memory/codec.ts";
 import { cloneErrorsOnDecode } from "../../src/memory/error_decoder.ts";
+import { ErrorFlag, Tag } from "../../src/memory/tags.ts";
 import { registerError } from "../../src/register_error.ts";
 import { encodeError, roundTrip } from "./codec_helpers.ts";
 
@@ -63,6 +67,44 @@ function rebuildsErrors(): void {
     assert.equal((outMid.cause as Error).message, "root");
     assert.equal((outMid.cause as Error).cause, out);
     assert.equal(Object.getOwnPropertyDescriptor(out, "cause")?.enumerable, false);
+  });
+
+  it("keeps a hidden cause on every built-in class, without a message, and when undefined", () => {
+    const made = [
+      ...BUILT_IN.map((Class) => new Class("m", { cause: { n: 1 } })),
+      new AggregateError([], "m", { cause: { n: 1 } }),
+      new Error(undefined, { cause: { n: 1 } }),
+    ];
+    for (const err of made) {
+      const out = roundTrip(err) as Error;
+      assert.equal(Object.getPrototypeOf(out), Object.getPrototypeOf(err));
+      assert.deepStrictEqual(out.cause, { n: 1 });
+      assert.deepStrictEqual(
+        Object.getOwnPropertyDescriptor(out, "cause"),
+        { value: out.cause, writable: true, enumerable: false, configurable: true },
+      );
+      assert.equal(Object.hasOwn(out, "message"), Object.hasOwn(err, "message"));
+      assert.deepEqual(Object.keys(out), []);
+    }
+    const none = roundTrip(new Error("x", { cause: undefined })) as Error;
+    assert.equal(Object.hasOwn(none, "cause"), true);
+    assert.equal(none.cause, undefined);
+    assert.equal(Object.hasOwn(roundTrip(new Error("x")) as Error, "cause"), false);
+  });
+
+  it("hands out a new error for every one decoded in a long cause chain", () => {
+    let chain: Error | undefined;
+    for (let i = 0; i < 150; i++) chain = new RangeError(`e${i}`, { cause: chain });
+    let out = roundTrip(chain) as Error | undefined;
+    const seen = new Set<Error>();
+    for (let i = 149; i >= 0; i--) {
+      assert.ok(out instanceof RangeError);
+      assert.equal(out.message, `e${i}`);
+      seen.add(out);
+      out = out.cause as Error | undefined;
+    }
+    assert.equal(out, undefined);
+    assert.equal(seen.size, 150);
   });
 
   it("keeps a cause that is not an error", () => {
@@ -136,6 +178,31 @@ for (const cloned of [false, true]) {
 }
 
 describe("codec errors", () => {
+  it("sends an error of a built-in class named after it as one byte for its names", () => {
+    const bytes = (value: unknown) => {
+      const w = new ByteWriter(16);
+      encodeValue(w, value);
+      return w.bytes.subarray(0, w.length);
+    };
+    const plain = bytes(new TypeError("t"));
+    assert.equal(plain[0], Tag.ERROR);
+    assert.ok(plain[1] & ErrorFlag.BUILT_IN);
+    const renamed = new TypeError("t");
+    renamed.name = "Other";
+    assert.equal(bytes(renamed)[1] & ErrorFlag.BUILT_IN, 0);
+    assert.equal(bytes(new QuotaError("q", 1))[1] & ErrorFlag.BUILT_IN, 0);
+  });
+
+  it("refuses a built-in class index it does not know", () => {
+    const w = new ByteWriter(16);
+    encodeValue(w, new Error("x"));
+    const bytes = w.bytes.slice(0, w.length);
+    bytes[2] = 200;
+    const r = new ByteReader();
+    r.reset(bytes, new DataView(bytes.buffer), 0);
+    assert.throws(() => decodeValue(r), TypeError);
+  });
+
   it("rebuilds a DOMException with its name and code", {
     skip: typeof DOMException !== "function",
   }, () => {

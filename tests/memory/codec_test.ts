@@ -296,6 +296,18 @@ describe("codec round trip", () => {
       assert.deepStrictEqual(roundTrip(value), value);
     }
   });
+
+  it("fills a large object key by key, with a __proto__ key and a field referring back", () => {
+    const value: Record<string, unknown> = JSON.parse(
+      `{${Array.from({ length: 100 }, (_, i) => `"k${i}": ${i}`).join(",")}, "__proto__": 5}`,
+    );
+    value.self = value;
+    const out = roundTrip(value) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(out, "__proto__")?.value, 5);
+    assert.equal(out.self, out);
+    assert.deepStrictEqual(Object.keys(out), Object.keys(value));
+  });
 });
 
 describe("codec Sets of numbers", () => {

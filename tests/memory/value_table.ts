@@ -81,4 +81,31 @@ export const TABLE: [string, () => unknown][] = [
       y = 2;
     })()],
   ["nested containers", () => ({ list: [new Map([[1, new Set([new Date(0)])]])] })],
+  ["runs of Dates among other elements", datesAmongOthers],
+  ["runs of short strings, lone surrogates at their edges", stringsAmongOthers],
+  [
+    "a long array of strings, past one run's length",
+    () =>
+      Array.from({ length: 3000 }, (_, i) => i % 7 === 0 ? `ünï${i}` : `s${i}`.repeat(1 + (i % 9))),
+  ],
+  ["a long array of Dates", () => Array.from({ length: 1000 }, (_, i) => new Date(i * 86_400_000))],
+  [
+    "an array of strings and Dates with extra properties",
+    () => Object.assign(["a", "b", "c", "d", new Date(1), new Date(2)], { label: "x" }),
+  ],
 ];
+
+/** Dates in stretches, split by other values, repeated and of one time. */
+function datesAmongOthers(): unknown[] {
+  const d = new Date(3);
+  return [new Date(1), new Date(2), d, 5, d, new Date(4), new Date(4), "x", new Date(6), d];
+}
+
+/** Strings in stretches of every length around a run's limits, split by other values. */
+function stringsAmongOthers(): unknown[] {
+  return [
+    ["a", "b", "", "é", "日本", "😀", "\ud83d", "\ude00", "\ud800", "q"],
+    ["x".repeat(255), "y".repeat(256), "z", "w", "v", "u", 1, "p", "q", "r"],
+    ["s", "t", "u", null, "only", "three", "here", 2n, "\udc00", "\ud800", "a", "b"],
+  ].flat();
+}
