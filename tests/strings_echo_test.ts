@@ -20,7 +20,7 @@ const MAX_BYTES = 64 * 1024;
 /** The longest string whose UTF-16 fits in the payload: 8 head bytes and 2 per unit. */
 const WIDE_MAX_UNITS = (MAX_BYTES - 8) / 2;
 
-/** Whether this runtime sends non-ASCII text as UTF-16 (Node). */
+/** Whether this runtime sends non-ASCII text as UTF-16 (Node, Bun). */
 const WIDE = runtime.decoding.utf16 !== undefined;
 /** Whether a string of the maximum stays in the mailbox, within its size limit (not on Bun). */
 const LIMITED = runtime.outOfBand.string > MAX_BYTES;

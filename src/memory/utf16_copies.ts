@@ -1,15 +1,15 @@
 /**
  * Strings sent as UTF-16 code units (`STRING16`) rather than UTF-8, on a runtime that can copy
- * units straight between a string and a byte array (Node: `Buffer`'s `utf16le` routes, handed in
- * through `DecodeTuning` from `src/runtime/buffer_utf16.ts`). There a non-ASCII string costs a
- * copy each way, where UTF-8 costs a transcode each way: on Node 24 a 4 KiB Cyrillic string
- * went out and back in 10.2 µs through `encodeInto`/`TextDecoder` against 1.0 µs this way,
+ * units straight between a string and a byte array (Node and Bun: `Buffer`'s `utf16le` routes,
+ * handed in through `DecodeTuning` from `src/runtime/buffer_utf16.ts`). There a non-ASCII string
+ * costs a copy each way, where UTF-8 costs a transcode each way: on Node 24 a 4 KiB Cyrillic
+ * string went out and back in 10.2 µs through `encodeInto`/`TextDecoder` against 1.0 µs this way,
  * 256 KiB in 1,100 against 227 µs, a 64 KiB Latin-1 string in 75 against 28 µs. ASCII strings
  * stay UTF-8, one byte a character, which is as fast and half the bytes.
  *
- * Set once per thread; unset (Deno, Bun: no gain measured), every string takes the UTF-8 path
- * and `STRING16` only carries lone surrogates, through the plain loops of `ByteWriter.utf16` and
- * `ByteReader.string16`.
+ * Set once per thread; unset (Deno, whose `Buffer` route was 1.5-7x slower than its UTF-8), every
+ * string takes the UTF-8 path and `STRING16` only carries lone surrogates, through the plain loops
+ * of `ByteWriter.utf16` and `ByteReader.string16`.
  *
  * @module
  */

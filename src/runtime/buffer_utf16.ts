@@ -1,7 +1,7 @@
 /**
- * Node's fast copies between strings and UTF-16 code units (see `src/memory/utf16_copies.ts`):
- * `Buffer`'s `utf16le` write and `toString`, which copy units as they are (lone surrogates
- * included) where `TextEncoder`/`TextDecoder` transcode. They run on a `Buffer` over the same
+ * Node's and Bun's fast copies between strings and UTF-16 code units (see
+ * `src/memory/utf16_copies.ts`): `Buffer`'s `utf16le` write and `toString`, which copy units as
+ * they are (lone surrogates included) where `TextEncoder`/`TextDecoder` transcode. They run on a `Buffer` over the same
  * memory as the codec's byte array, made once per array.
  *
  * @module
@@ -26,7 +26,7 @@ function bufferOver(bytes: Uint8Array): Buffer {
   return view;
 }
 
-/** UTF-16 copies through `Buffer`, for Node. */
+/** UTF-16 copies through `Buffer`, for Node and Bun. */
 export const BUFFER_UTF16: Utf16Copies = {
   write: (bytes, at, value) => bufferOver(bytes).write(value, at, "utf16le"),
   read: (bytes, from, end) => bufferOver(bytes).toString("utf16le", from, end),
