@@ -98,6 +98,14 @@ export class ByteReader {
     const n = this.u32();
     const b = this.bytes;
     let at = this.pos;
+    // A count past the bytes (a corrupt message) would read garbage, or loop up to 2^32 times.
+    if (n * 2 > b.length - at) {
+      throw new RangeError(
+        `Cannot decode value: a UTF-16 string runs past the end of its bytes, received ${n} units with ${
+          b.length - at
+        } bytes left`,
+      );
+    }
     this.pos += n * 2;
     const copies = utf16Copies();
     if (copies !== undefined && n >= WIDE_MIN_UNITS) return copies.read(b, at, this.pos);

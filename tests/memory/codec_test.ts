@@ -234,6 +234,23 @@ describe("codec round trip", () => {
     );
   });
 
+  it("refuses a UTF-16 string whose count runs past its bytes with a RangeError", () => {
+    const w = new ByteWriter(16);
+    w.u8(Tag.STRING16);
+    w.u32(0x7fffffff);
+    w.u8(0x41);
+    w.u8(0);
+    const r = new ByteReader();
+    r.reset(w.bytes, new DataView(w.bytes.buffer), 0);
+    const left = w.bytes.length - 5;
+    assert.throws(
+      () => decodeValue(r),
+      new RegExp(
+        `^RangeError: Cannot decode value: a UTF-16 string runs past the end of its bytes, received 2147483647 units with ${left} bytes left$`,
+      ),
+    );
+  });
+
   it("keeps keys apart whose bytes hash alike, whatever order they come in", () => {
     // "Aa" and "BB" have the same hash (31 * 65 + 97 = 31 * 66 + 66), so they share a cache slot.
     for (const value of [{ Aa: 1, BB: 2 }, { BB: 3, Aa: 4 }, { Aa: 5 }, { BB: 6 }]) {
