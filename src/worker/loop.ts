@@ -17,7 +17,8 @@
  * stream the loop goes idle through step 2 (without the spin: the credit comes at the reader's
  * pace), and the host's credit wakes a blocked thread, far cheaper than an event-loop wake-up.
  *
- * Why it stays one file (past 550 lines): serving, answering (with its backlog), the idle steps
+ * Why it stays one file (past 600 lines): serving, answering (with its backlog and the pending
+ * pack of a stream's numbers, flushed ahead of any other answer so that order holds), the idle steps
  * and the held-stream check all read and write the same loop state (`#asyncPending`, `#backlog`,
  * `#itemsWaiting`, the wants-space flag, the ring cursors and the park state), and the
  * no-lost-wake-up argument in `#hasWork` needs all of them in view. Stream messages are taken in
