@@ -7,7 +7,8 @@
  * - a large byte copy: the buffer of a large typed array, `DataView` or `ArrayBuffer` is copied
  *   once into a fresh buffer that is then moved, so the receiver gets it without a second copy
  *   and allocation (through a mailbox it would be copied in, then copied out into a fresh buffer);
- * - a large string, where the runtime's channel carries strings cheaply (Bun shares them);
+ * - a large string, where the runtime's channel carries strings cheaply (Bun shares them), or a
+ *   large non-ASCII one where the mailbox would transcode it (Deno);
  * - a large bigint, which the channel copies natively (through the mailbox it goes as hex digits).
  *
  * The encoder collects them in `items`, in the order it meets them, and writes an `OUT_OF_BAND`
@@ -17,12 +18,20 @@
  * @module
  */
 
+import { looksWide } from "./utf16_copies.ts";
+
 /** Sizes from which values go out of band rather than through the mailbox. */
 export interface OutOfBandPolicy {
   /** Byte copies of at least this many bytes go out of band (`Infinity`: never). */
   readonly bytes: number;
   /** Strings of at least this many UTF-16 units go out of band (`Infinity`: never). */
   readonly string: number;
+  /**
+   * Strings of at least this many units that look non-ASCII (`looksWide` in `utf16_copies.ts`)
+   * go out of band, where the channel copies their units and the mailbox would transcode them
+   * to UTF-8 and back (`Infinity`: never; below `string` to matter).
+   */
+  readonly wideString: number;
   /** Bigints of at least this magnitude go out of band (undefined: never). */
   readonly bigint: bigint | undefined;
 }
@@ -44,6 +53,7 @@ export interface OutOfBand {
 export const NO_LARGE_VALUES: OutOfBandPolicy = {
   bytes: Infinity,
   string: Infinity,
+  wideString: Infinity,
   bigint: undefined,
 };
 
@@ -70,7 +80,11 @@ export function copiesOutOfBand(oob: OutOfBand | undefined, byteLength: number):
  */
 export function primitiveOutOfBand(oob: OutOfBand | undefined, value: string | bigint): number {
   if (oob === undefined) return -1;
-  if (typeof value === "string") return value.length >= oob.policy.string ? value.length : -1;
+  if (typeof value === "string") {
+    const n = value.length;
+    const { string, wideString } = oob.policy;
+    return n >= string || (n >= wideString && looksWide(value)) ? n : -1;
+  }
   const limit = oob.policy.bigint;
   return limit !== undefined && (value >= limit || -value >= limit) ? 0 : -1;
 }

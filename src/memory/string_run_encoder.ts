@@ -33,7 +33,8 @@ export const STRING_RUN_MAX_UNITS = 16 * 1024;
 export function encodeStringRun(st: EncodeState, arr: unknown[], from: number, n: number): number {
   const w = st.w;
   // Strings that would go out of band (see `out_of_band.ts`) are left to the caller.
-  const oobUnits = st.oob === undefined ? Infinity : st.oob.policy.string;
+  const policy = st.oob?.policy;
+  const oobUnits = policy === undefined ? Infinity : Math.min(policy.string, policy.wideString);
   const max = Math.min(STRING_RUN_ELEMENT_MAX_UNITS, oobUnits);
   const at = w.length;
   w.u8(Tag.STRING_RUN);

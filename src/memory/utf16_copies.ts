@@ -66,10 +66,18 @@ export function fitsWide(value: string): boolean {
  * caller need not check `isWellFormed` then.
  */
 export function sendsWide(value: string): boolean {
+  return copies !== undefined && value.length >= WIDE_MIN_UNITS && looksWide(value);
+}
+
+/**
+ * Whether one of a few characters spread over `value` (see `PROBE_UNITS`) is not ASCII: the test
+ * of {@linkcode sendsWide}, whatever this thread's copies. Out-of-band wide strings use it too.
+ */
+export function looksWide(value: string): boolean {
   const n = value.length;
-  if (copies === undefined || n < WIDE_MIN_UNITS) return false;
   const looks = Math.min(PROBE_UNITS, Math.max(MIN_PROBE_UNITS, n >>> 6));
-  const step = Math.floor(n / looks);
+  // At least 1: a string shorter than the looks has every character looked at.
+  const step = Math.max(1, Math.floor(n / looks));
   for (let i = 0; i < n; i += step) {
     if (value.charCodeAt(i) > 0x7f) return true;
   }

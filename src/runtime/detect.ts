@@ -37,13 +37,22 @@ function exposedGc(): (() => void) | undefined {
  *   On Bun the mailbox, which writes a string straight into the payload, was still faster up to
  *   8 KiB (1-2 KiB: 2.3x the channel's rate, 8 KiB: 1.3-1.7x) and even at 16-32 KiB.
  * - Every channel copies a bigint's digits natively; the mailbox converts them to hex and back.
+ * - Deno's mailbox sends strings as UTF-8 (no fast UTF-16 copies there), so a non-ASCII string
+ *   is transcoded each way, where V8's channel copies its units. Echo of the per-type suite's
+ *   Cyrillic-and-emoji text, 64 in flight, CPU µs per call, median (range) of 6 windows of
+ *   300-400 ms from 2 alternating processes per side, mailbox against channel: 4 KiB of UTF-8
+ *   (2.3k units) 24 (20-28) against 36 (26-48); 8 KiB (4.6k units) 42 (32-51) against 41
+ *   (37-47); 16 KiB 71 (47-79) against 47 (33-55); 64 KiB 329 (273-405) against 77 (64-81); 256
+ *   KiB 1,188 (1,055-1,360) against 411 (319-1,185), 890 against 2,402 calls/s (postMessage
+ *   2,164). So non-ASCII strings from 8k units take the channel. ASCII ones stay in the mailbox:
+ *   at 256 KiB 176 (154-749) against 297 (228-494).
  */
 const LARGE_BYTES = 128 * 1024;
 const LARGE_BIGINT = 2n ** 32768n;
 const OUT_OF_BAND = {
-  deno: { bytes: LARGE_BYTES, string: Infinity, bigint: LARGE_BIGINT },
-  node: { bytes: 2 * LARGE_BYTES, string: Infinity, bigint: LARGE_BIGINT },
-  bun: { bytes: LARGE_BYTES, string: 16 * 1024, bigint: LARGE_BIGINT },
+  deno: { bytes: LARGE_BYTES, string: Infinity, wideString: 8 * 1024, bigint: LARGE_BIGINT },
+  node: { bytes: 2 * LARGE_BYTES, string: Infinity, wideString: Infinity, bigint: LARGE_BIGINT },
+  bun: { bytes: LARGE_BYTES, string: 16 * 1024, wideString: Infinity, bigint: LARGE_BIGINT },
 } as const;
 
 /**

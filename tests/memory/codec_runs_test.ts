@@ -170,7 +170,7 @@ describe("codec runs of strings", () => {
 
   it("leaves strings that go out of band out of the run", () => {
     const big = "x".repeat(40);
-    const oob = outOfBand({ bytes: Infinity, string: 32, bigint: undefined });
+    const oob = outOfBand({ bytes: Infinity, string: 32, wideString: Infinity, bigint: undefined });
     const w = new ByteWriter(16);
     const value = ["a", "b", big, "c", "d", "e", "f", big];
     encodeValue(w, value, "arg", oob);

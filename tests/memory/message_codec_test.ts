@@ -131,7 +131,7 @@ describe("message codec fast paths", () => {
     const bytes = new Uint8Array(300);
     moving.transfer = new Set([bytes.buffer]);
     assert.equal(directBound(bytes, moving, max), 0, "a buffer being moved");
-    const large = outOfBand({ bytes: 1024, string: 512, bigint: undefined });
+    const large = outOfBand({ bytes: 1024, string: 512, wideString: Infinity, bigint: undefined });
     assert.equal(directBound(new Uint8Array(1024), large, max), 0, "a large copy");
     assert.equal(directBound(new ArrayBuffer(1024), large, max), 0, "a large copy");
     assert.equal(directBound("x".repeat(512), large, max), 0, "a large string");

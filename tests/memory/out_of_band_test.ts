@@ -10,7 +10,7 @@ import { decodeValue, encodeValue } from "../../src/memory/codec.ts";
 import { canResend, detachMoved, outOfBand, takeItems } from "../../src/memory/out_of_band.ts";
 import { Tag } from "../../src/memory/tags.ts";
 
-const POLICY = { bytes: 64, string: 16, bigint: 2n ** 64n };
+const POLICY = { bytes: 64, string: 16, wideString: Infinity, bigint: 2n ** 64n };
 
 function encode(value: unknown, oob = outOfBand(POLICY)): { w: ByteWriter; items: unknown[] } {
   const w = new ByteWriter(16);
@@ -90,6 +90,28 @@ describe("out-of-band values", () => {
     assert.equal(oob.copied, 0);
     assert.equal(canResend(["x".repeat(20), new SharedArrayBuffer(8)]), true);
     assert.equal(canResend(undefined), true);
+  });
+
+  it("sends non-ASCII strings from the policy's wideString as items, ASCII ones only from string", () => {
+    const oob = () => outOfBand({ bytes: Infinity, string: 64, wideString: 8, bigint: undefined });
+    const value = {
+      wide: "Привет, мир",
+      astral: "🌍🦔🌍🦔",
+      shortWide: "Привет",
+      ascii: "a".repeat(40),
+      long: "a".repeat(64),
+      lone: "\ud800".repeat(8),
+    };
+    const { w, items } = encode(value, oob());
+    assert.deepEqual(items, [value.wide, value.astral, value.long, value.lone]);
+    assert.deepStrictEqual(decode(w, items), structuredClone(value));
+    // At the top level too, and in arrays, whose short strings may be packed in runs.
+    const top = encode("é".repeat(8), oob());
+    assert.deepEqual(top.items, ["é".repeat(8)]);
+    const list = ["é".repeat(8), "x", "y", "z", "é".repeat(8), "w"];
+    const packed = encode(list, oob());
+    assert.equal(packed.items.length, 2);
+    assert.deepStrictEqual(decode(packed.w, packed.items), list);
   });
 
   it("sends nothing out of band without a policy for large values", () => {

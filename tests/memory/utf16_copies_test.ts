@@ -10,7 +10,7 @@ import {
   writeDirect,
 } from "../../src/memory/message_codec.ts";
 import { Tag } from "../../src/memory/tags.ts";
-import { sendsWide, useUtf16Copies } from "../../src/memory/utf16_copies.ts";
+import { looksWide, sendsWide, useUtf16Copies } from "../../src/memory/utf16_copies.ts";
 import { BUFFER_UTF16 } from "../../src/runtime/buffer_utf16.ts";
 import { codecBytes, sharedWindow } from "./codec_helpers.ts";
 
@@ -34,6 +34,16 @@ describe("UTF-16 copies", () => {
     const w = new ByteWriter();
     encodeValue(w, text("日", 100));
     assert.equal(w.bytes[0], Tag.STRING);
+  });
+
+  it("look for non-ASCII in strings of any length, whether or not copies are installed", () => {
+    useUtf16Copies(undefined);
+    assert.equal(looksWide(""), false);
+    assert.equal(looksWide("a"), false);
+    assert.equal(looksWide("é"), true);
+    assert.equal(looksWide("abé"), true, "every character of a string shorter than the looks");
+    assert.equal(looksWide("a".repeat(100_000)), false);
+    assert.equal(looksWide("a".repeat(900) + "é".repeat(100)), true);
   });
 
   it("copy code units both ways through Buffer, at odd and even offsets", () => {
