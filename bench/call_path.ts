@@ -114,6 +114,7 @@ group(`drain (per batch of ${BATCH} answers, decode included)`, () => {
       answer(_lane, id) {
         sum += id;
       },
+      numbers() {},
       space() {},
       release() {},
       idle() {},

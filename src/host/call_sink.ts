@@ -8,6 +8,7 @@
  */
 
 import { ResponseStatus } from "../memory/layout.ts";
+import type { PackedNumbers } from "../memory/number_pack.ts";
 import type { PendingCall, StreamSink } from "./call_table.ts";
 import type { InputFeed } from "./input_feed.ts";
 import type { CallStream } from "./stream_call.ts";
@@ -86,6 +87,11 @@ export class CallSink implements StreamSink {
         // A message that could not be read (`UNREADABLE_MESSAGE`): the call fails with why.
         this.giveUp(false, value);
     }
+  }
+
+  /** A packed slot of numbers the generator yielded: each is an item, in order. */
+  numbers(numbers: PackedNumbers): void {
+    this.output?.numbers(numbers);
   }
 
   ended(): void {

@@ -10,6 +10,8 @@
  * @module
  */
 
+import type { PackedNumbers } from "../memory/number_pack.ts";
+
 /** One call. Every field exists from the start, so all calls share one object shape. */
 export interface PendingCall {
   /** What the caller awaits. */
@@ -59,6 +61,8 @@ export interface StreamSink {
    * `bytes` long as encoded (what the worker counts against the window; 0 when not known).
    */
   message(status: number, value: unknown, bytes: number): void;
+  /** A packed slot of numbers the generator yielded: each is a `YIELD` message, in order. */
+  numbers(numbers: PackedNumbers): void;
   /** The call has ended (answered, its worker died, or the pool stopped): nothing more comes. */
   ended(): void;
 }

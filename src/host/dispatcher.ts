@@ -28,6 +28,7 @@ import {
   TIMED_BIT,
 } from "../memory/layout.ts";
 import { encodeMessage } from "../memory/message_codec.ts";
+import type { PackedNumbers } from "../memory/number_pack.ts";
 import type { StreamWindows } from "../memory/stream_head.ts";
 import { DEFAULT_PAYLOAD_MAX_BYTES } from "../memory/region.ts";
 import {
@@ -420,6 +421,12 @@ export class Dispatcher implements LaneEvents {
     if (!isSettled(call)) this.#settle(call, status === ResponseStatus.OK, value);
     this.#retire(id, call, lane);
     this.#recycle?.answered(lane);
+  }
+
+  /** LaneEvents: a packed slot of numbers for stream call `id` (its items, all at once). */
+  numbers(lane: Lane, id: number, numbers: PackedNumbers): void {
+    const call = this.#table.get(id);
+    if (call !== undefined && !call.ended && call.lane === lane.index) call.sink?.numbers(numbers);
   }
 
   /** LaneEvents: `lane` has nothing in flight: a stuck lane's waiting calls may move to it. */

@@ -33,7 +33,7 @@ import {
   ResponseStatus,
   WorkerState,
 } from "../memory/layout.ts";
-import { bytesPerNumber, isPacked, PackReader } from "../memory/number_pack.ts";
+import { isPacked, type PackedNumbers, PackReader } from "../memory/number_pack.ts";
 import type { OutOfBand } from "../memory/out_of_band.ts";
 import type { WorkerHandle } from "../runtime/adapter.ts";
 import type { LaneState } from "./balancer.ts";
@@ -58,6 +58,11 @@ export interface LaneEvents {
    * (as the worker counted it against a stream's window).
    */
   answer(lane: Lane, id: number, status: number, value: unknown, bytes: number): void;
+  /**
+   * A packed slot of numbers arrived for stream call `id`: `count` items (`number_pack.ts`) that
+   * `numbers` reads, handed over together rather than as one `answer` each.
+   */
+  numbers(lane: Lane, id: number, numbers: PackedNumbers): void;
   /** Request space may have been freed. */
   space(lane: Lane): void;
   /** Call `id` has ended and the worker has read its abort notice: its id may be reused. */
@@ -502,12 +507,8 @@ export class Lane implements LaneState {
     const responses = this.link.responses;
     // A pack is at most `INLINE_BYTES` long, so it always sits in its slot (`at` >= 0).
     const at = responses.takeRaw();
-    const packs = this.#packs;
-    const count = packs.count(status, responses.lastLength);
-    const bytes = bytesPerNumber(status);
-    for (let k = 0; k < count; k++) {
-      this.#events.answer(this, id, ResponseStatus.YIELD, packs.value(status, at, k), bytes);
-    }
+    // Read before this drain ends: the slot is freed only once it has (`consume`).
+    this.#events.numbers(this, id, this.#packs.slot(status, at, responses.lastLength));
   }
 
   #releaseRead(): void {

@@ -21,7 +21,9 @@
  * @module
  */
 
+import type { PackedNumbers } from "../memory/number_pack.ts";
 import { Ring } from "../memory/ring.ts";
+import { SizeRuns } from "../memory/size_runs.ts";
 import type { StreamWindows } from "../memory/stream_head.ts";
 
 /** What a stream asks of its call. */
@@ -49,7 +51,7 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
   readonly #byteStep: number;
   /** The items waiting here, and each one's encoded bytes, in the same order. */
   readonly #items = new Ring<Y>();
-  readonly #sizes = new Ring<number>();
+  readonly #sizes = new SizeRuns();
   #consumed = 0;
   #credited = 0;
   /** Encoded bytes of the items consumed since the last credit. */
@@ -105,6 +107,24 @@ export class CallStream<Y, R> implements AsyncIterableIterator<Y>, PromiseLike<R
     }
     this.#items.push(value);
     this.#sizes.push(bytes);
+  }
+
+  /**
+   * Numbers the generator yielded in a row, one item each, as `item` takes them: handed over per
+   * packed slot, so the lane's drain makes one call per slot rather than one per item.
+   */
+  numbers(numbers: PackedNumbers): void {
+    const count = numbers.count;
+    const bytes = numbers.bytesEach;
+    let k = 0;
+    if (this.#waiter !== undefined && count > 0) this.item(numbers.value(k++) as Y, bytes);
+    if (this.#discarding || this.#finished) {
+      for (; k < count; k++) this.#took(bytes);
+      return;
+    }
+    if (k === count) return;
+    this.#sizes.pushRun(bytes, count - k);
+    for (; k < count; k++) this.#items.push(numbers.value(k) as Y);
   }
 
   /** The call has ended in the worker (or never reached one): `return()` may resolve. */

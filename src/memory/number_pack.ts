@@ -71,10 +71,13 @@ export class NumberPacker {
   /** The waiting numbers' bytes (the first `length` of them). */
   readonly bytes = new Uint8Array(this.#buffer);
 
+  /** Numbers of the waiting kind that fit one slot (set with the first of them). */
+  #capacity = 0;
+
   /** True when no more numbers fit. */
   get full(): boolean {
-    return this.count ===
-      (this.status === ResponseStatus.YIELD_INT32S ? INT32S_PER_SLOT : FLOAT64S_PER_SLOT);
+    // A field, not a test of the status: this getter runs once per yielded number.
+    return this.count === this.#capacity;
   }
 
   /** Bytes the waiting numbers take. */
@@ -91,14 +94,11 @@ export class NumberPacker {
     if (this.count === 0) {
       this.id = id;
       this.status = status;
+      this.#capacity = status === ResponseStatus.YIELD_INT32S ? INT32S_PER_SLOT : FLOAT64S_PER_SLOT;
     } else if (id !== this.id || status !== this.status) return false;
-    if (status === ResponseStatus.YIELD_INT32S) {
-      if (this.count === INT32S_PER_SLOT) return false;
-      this.#i32[this.count++] = value;
-    } else {
-      if (this.count === FLOAT64S_PER_SLOT) return false;
-      this.#f64[this.count++] = value;
-    }
+    if (this.count === this.#capacity) return false;
+    if (status === ResponseStatus.YIELD_INT32S) this.#i32[this.count++] = value;
+    else this.#f64[this.count++] = value;
     return true;
   }
 
@@ -110,10 +110,28 @@ export class NumberPacker {
   }
 }
 
-/** Reads packed numbers out of a mailbox region's slots. */
-export class PackReader {
+/** The numbers of one packed slot, as a reader hands them over (valid until its next slot). */
+export interface PackedNumbers {
+  /** Numbers in the slot. */
+  readonly count: number;
+  /** Bytes each number counts against the window. */
+  readonly bytesEach: number;
+  /** Number `k` of the slot (`k` below `count`). */
+  value(k: number): number;
+}
+
+/**
+ * Reads packed numbers out of a mailbox region's slots. It is itself the `PackedNumbers` of the
+ * slot it was last pointed at: one reader per lane, and no object per slot.
+ */
+export class PackReader implements PackedNumbers {
   readonly #i32: Int32Array;
   readonly #f64: Float64Array;
+  count = 0;
+  bytesEach = 0;
+  /** Index of the slot's first number in the view of its kind; whether that is `#i32`. */
+  #first = 0;
+  #int32 = true;
 
   /** @param region The control region the slots sit in. */
   constructor(region: SharedArrayBuffer) {
@@ -122,18 +140,19 @@ export class PackReader {
     this.#f64 = new Float64Array(region, 0, Math.floor(region.byteLength / 8));
   }
 
-  /** Numbers in a packed slot of `length` bytes under `status`. */
-  count(status: number, length: number): number {
-    return length / bytesPerNumber(status);
+  /**
+   * Points the reader at the packed slot of `length` bytes under `status` whose inline bytes
+   * start at byte `at` of the region (a multiple of 8: slots and their headers are).
+   */
+  slot(status: number, at: number, length: number): PackedNumbers {
+    this.bytesEach = bytesPerNumber(status);
+    this.count = length / this.bytesEach;
+    this.#int32 = status === ResponseStatus.YIELD_INT32S;
+    this.#first = this.#int32 ? at >> 2 : at >> 3;
+    return this;
   }
 
-  /**
-   * Number `k` of the packed slot whose inline bytes start at byte `at` of the region (a
-   * multiple of 8: slots and their headers are).
-   */
-  value(status: number, at: number, k: number): number {
-    return status === ResponseStatus.YIELD_INT32S
-      ? this.#i32[(at >> 2) + k]
-      : this.#f64[(at >> 3) + k];
+  value(k: number): number {
+    return this.#int32 ? this.#i32[this.#first + k] : this.#f64[this.#first + k];
   }
 }

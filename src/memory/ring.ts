@@ -34,6 +34,16 @@ export class Ring<T> {
     return value;
   }
 
+  /** The first value, left in place; the ring must not be empty. */
+  first(): T {
+    return this.#items[this.#head] as T;
+  }
+
+  /** Replaces the first value; the ring must not be empty. */
+  replaceFirst(value: T): void {
+    this.#items[this.#head] = value;
+  }
+
   /** Drops every value. */
   clear(): void {
     this.#items = new Array(16);

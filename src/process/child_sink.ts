@@ -13,6 +13,8 @@
 
 import type { Dispatcher } from "../host/dispatcher.ts";
 import type { PendingCall, StreamSink } from "../host/call_table.ts";
+import { ResponseStatus } from "../memory/layout.ts";
+import type { PackedNumbers } from "../memory/number_pack.ts";
 import { UNREADABLE_MESSAGE } from "../host/lane.ts";
 
 /** The outcome of a call already answered. */
@@ -54,6 +56,12 @@ export class ChildSink implements StreamSink {
     // A message the pool could not read fails the call, as on any host.
     if (status === UNREADABLE_MESSAGE) this.fail(value);
     else this.#pipe.message(this.#id, status, value);
+  }
+
+  numbers(numbers: PackedNumbers): void {
+    for (let k = 0; k < numbers.count; k++) {
+      this.#pipe.message(this.#id, ResponseStatus.YIELD, numbers.value(k));
+    }
   }
 
   ended(): void {

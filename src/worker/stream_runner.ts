@@ -28,7 +28,7 @@
  */
 
 import { ResponseStatus, StreamControl } from "../memory/layout.ts";
-import { Ring } from "../memory/ring.ts";
+import { SizeRuns } from "../memory/size_runs.ts";
 import type { StreamHead } from "../memory/stream_head.ts";
 import { InputQueue } from "./input_queue.ts";
 import { type AbortSource, CallContext, type ProgressSink } from "./task_context.ts";
@@ -100,7 +100,7 @@ class OpenStream {
   consumed = 0;
   /** Encoded bytes of the items yielded and not yet consumed, and each one's size, in order. */
   outstanding = 0;
-  readonly sizes = new Ring<number>();
+  readonly sizes = new SizeRuns();
   pumping = false;
   /** Set while the window is full and the generator is not being pulled (see `held`). */
   held = false;
@@ -217,7 +217,7 @@ export class StreamRunner implements StreamCalls {
     let freed = (consumed - s.consumed) >>> 0;
     if (freed > s.sizes.length) freed = s.sizes.length;
     s.consumed = s.consumed + freed;
-    for (let i = 0; i < freed; i++) s.outstanding -= s.sizes.shift();
+    s.outstanding -= s.sizes.take(freed);
     this.#pump(s);
   }
 

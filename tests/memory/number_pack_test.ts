@@ -49,8 +49,8 @@ function roundTrip(values: number[]): number[] {
     assert.ok(isPacked(status));
     const at = host.responses.takeRaw();
     assert.ok(at >= 0, "a pack sits in its slot");
-    const count = reader.count(status, host.responses.lastLength);
-    for (let k = 0; k < count; k++) out.push(reader.value(status, at, k));
+    const slot = reader.slot(status, at, host.responses.lastLength);
+    for (let k = 0; k < slot.count; k++) out.push(slot.value(k));
   }
   host.responses.consume();
   return out;
