@@ -35,6 +35,8 @@ const KINDS: [string, string][] = [
   ["astral", "🌍🦔𝄞"],
   ["lone surrogates", "\ud800a\udfffé"],
   ["ASCII then BMP", "a".repeat(40) + "日本語"],
+  // A decoder drops a leading U+FEFF unless told not to; structured clone keeps it.
+  ["byte order mark first", "\ufeffBOM "],
 ];
 /** Inside a slot, at the slot's edge, below and above the UTF-16 and alignment limits, large. */
 const SIZES = [1, 15, 16, 32, 33, 43, 44, 255, 256, 4096, 20_000];

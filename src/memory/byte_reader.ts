@@ -8,7 +8,8 @@
 
 import { utf16Copies, WIDE_MIN_UNITS } from "./utf16_copies.ts";
 
-const decoder = new TextDecoder();
+/** `ignoreBOM`: a string that starts with U+FEFF keeps it (by default the decoder drops it). */
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 /** UTF-8 strings shorter than this are decoded without `TextDecoder` when they are ASCII. */
 const SHORT_STRING_BYTES = 32;
 /** Short ASCII keys decoded before, by a hash of their bytes (see {@linkcode ByteReader.key}). */

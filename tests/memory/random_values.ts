@@ -15,7 +15,7 @@ function size(rand: Random): number {
   return int(rand, 100_000);
 }
 
-const ALPHABET = ["a", "Z", "0", " ", "é", "日", "😀", "\ud800", "\udc00", "\u0000"];
+const ALPHABET = ["a", "Z", "0", " ", "é", "日", "😀", "\ud800", "\udc00", "\u0000", "\ufeff"];
 
 function randomString(rand: Random): string {
   const n = size(rand);
