@@ -132,8 +132,8 @@ function hasStackAccessor(): boolean {
 }
 
 /**
- * Constructs an error; when the sender's stack will replace its own, without capturing one, and
- * where the runtime asks for it, from a clone (see {@linkcode cloneErrorsOnDecode}).
+ * Constructs an error without capturing a stack (the sender's, when it sent one, is set after),
+ * and where the runtime asks for it, from a clone (see {@linkcode cloneErrorsOnDecode}).
  */
 function constructError(
   Base: ErrorClass,
@@ -156,11 +156,12 @@ function constructError(
       : [message];
     // AggregateError takes its errors first.
     if (Base === AggregateError) args.unshift([]);
-    if (stack === undefined) return Reflect.construct(Base, args, Class);
+    // Without the sender's stack too: a trace of its own would show the decoder's frames, where
+    // structured clone gives an error without a stack (V8: an own `stack` that is undefined).
     err = constructWithoutStack(Base, args, Class);
   }
   if (hasStackAccessor()) err.stack = stack;
-  else defineHidden(err, "stack", stack);
+  else if (stack !== undefined) defineHidden(err, "stack", stack);
   return err;
 }
 

@@ -144,6 +144,22 @@ function rebuildsErrors(): void {
     assert.equal(out.message, "");
   });
 
+  it("keeps an error without a string stack without one, as structuredClone does", () => {
+    const deleted = new RangeError("gone", { cause: 1 });
+    delete (deleted as { stack?: string }).stack;
+    const numeric = new Error("five");
+    (numeric as { stack?: unknown }).stack = 5;
+    for (const err of [deleted, numeric, new AggregateError([], "none")]) {
+      if (err instanceof AggregateError) delete (err as { stack?: string }).stack;
+      const out = roundTrip(err) as Error;
+      const clone = structuredClone(err);
+      // Not the decoder's own trace: no stack at all, where the runtime's clone has none.
+      assert.equal(out.stack, undefined);
+      assert.equal(Object.hasOwn(out, "stack"), Object.hasOwn(clone, "stack"));
+      assert.equal(out.message, err.message);
+    }
+  });
+
   it("keeps a name set on a plain Error", () => {
     const err = new Error("x");
     err.name = "CustomName";
