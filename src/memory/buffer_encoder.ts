@@ -74,6 +74,10 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
       return;
     }
   }
+  const resizable = (buffer as ArrayBuffer).resizable && !(buffer as ArrayBuffer).detached;
+  if (resizable && outOfBounds(view, kind)) {
+    throw new Uncloneable(`${describe(view)} out of its buffer's bounds`);
+  }
   w.u8(Tag.VIEW);
   w.u8(kind);
   if (seen !== -1) {
@@ -86,6 +90,21 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
   }
   w.u32(view.byteOffset);
   w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
+}
+
+/**
+ * Whether `view` lies past the end of its resizable buffer, which shrank after it was made:
+ * structured clone refuses such a view. A typed array then reads as empty and its methods throw;
+ * a `DataView`'s length getter throws.
+ */
+function outOfBounds(view: ArrayBufferView, kind: number): boolean {
+  try {
+    if (kind === ViewKind.DATA_VIEW) return view.byteLength < 0;
+    if (view.byteLength === 0) (view as Uint8Array).at(0);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** An `ArrayBuffer` as a value of its own: large ones start 8-aligned (see `Tag.PAD`). */

@@ -312,6 +312,25 @@ describe("codec refusals", () => {
     assertRefused({ buffer }, "arg.buffer", /a detached ArrayBuffer/);
   });
 
+  it("refuses a view left out of bounds by its buffer's shrinking, as structuredClone does", () => {
+    const buffer = new ArrayBuffer(32, { maxByteLength: 64 });
+    const views = [
+      new Uint8Array(buffer, 8, 16),
+      new Float64Array(buffer, 24),
+      new DataView(buffer, 8, 16),
+      new Uint8Array(buffer, 0, 20),
+    ];
+    buffer.resize(16);
+    assertRefused({ v: views[0] }, "arg.v", /Uint8Array out of its buffer's bounds/);
+    assertRefused([views[1]], "arg[0]", /a Float64Array out of its buffer's bounds/);
+    assertRefused({ d: views[2] }, "arg.d", /a DataView out of its buffer's bounds/);
+    assertRefused(views[3], "arg", /Uint8Array out of its buffer's bounds/);
+    // In bounds still: an empty view at the start, and one that tracks the buffer's length.
+    const empty = new Uint8Array(buffer, 0, 0);
+    const tracking = new Uint8Array(buffer, 4);
+    assert.deepStrictEqual(roundTrip([empty, tracking]), structuredClone([empty, tracking]));
+  });
+
   it("names paths through Map values and keys, Set elements and error causes", () => {
     assertRefused({ m: new Map([["k", () => 1]]) }, 'arg.m.get("k")', /a function/);
     assertRefused({ m: new Map([[Symbol("k"), 1]]) }, "arg.m.keys()[0]", /a symbol/);
