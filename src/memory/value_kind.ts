@@ -99,8 +99,55 @@ const REFUSED_CLASSES = [
   "FileList",
 ];
 
+/**
+ * Prototypes of built-ins whose state lives in internal slots that structured clone refuses, and
+ * that would otherwise cross as empty objects: generators, the built-in iterators, and the
+ * objects of `Intl` and `Temporal`. Made on first use.
+ */
+let slotted: object[] | undefined;
+
+function slottedPrototypes(): object[] {
+  const protos: unknown[] = [
+    Object.getPrototypeOf(function* () {}).prototype,
+    Object.getPrototypeOf(async function* () {}).prototype,
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(""[Symbol.iterator]()),
+    Object.getPrototypeOf("".matchAll(/(?:)/g)),
+  ];
+  const values = [][Symbol.iterator]() as { map?: (f: () => void) => object };
+  // Iterator helpers, where the runtime has them: a helper, and a wrapped foreign iterator.
+  if (typeof values.map === "function") protos.push(Object.getPrototypeOf(values.map(() => {})));
+  const from = (globalThis as { Iterator?: { from?: (it: object) => object } }).Iterator?.from;
+  if (typeof from === "function") protos.push(Object.getPrototypeOf(from({ next() {} })));
+  const g = globalThis as unknown as Record<string, Record<string, unknown> | undefined>;
+  for (const space of [g.Intl, g.Temporal]) {
+    if (space === undefined) continue;
+    for (const name of Object.getOwnPropertyNames(space)) {
+      const ctor = space[name];
+      if (typeof ctor === "function" && typeof ctor.prototype === "object") {
+        protos.push(ctor.prototype);
+      }
+    }
+  }
+  return protos.filter((p): p is object => typeof p === "object" && p !== null);
+}
+
+/** Names a slotted built-in by its tag: `a Generator`, `an Intl.NumberFormat`. */
+function describeSlotted(value: object): string {
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (typeof tag !== "string" || tag === "") return describe(value);
+  return `${"AEIOU".includes(tag[0]) ? "an" : "a"} ${tag}`;
+}
+
 /** Why `value` cannot be sent, or undefined when nothing refuses it. */
 export function refusal(value: object): Uncloneable | undefined {
+  for (const proto of slotted ??= slottedPrototypes()) {
+    if (Object.prototype.isPrototypeOf.call(proto, value)) {
+      return new Uncloneable(describeSlotted(value));
+    }
+  }
   const g = globalThis as unknown as Record<string, unknown>;
   if (typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer) {
     return new Uncloneable("a SharedArrayBuffer", "which is not supported yet");

@@ -331,6 +331,37 @@ describe("codec refusals", () => {
     assert.deepStrictEqual(roundTrip([empty, tracking]), structuredClone([empty, tracking]));
   });
 
+  it("refuses generators and the built-in iterators, as structuredClone does", () => {
+    function* gen(): Generator<number> {
+      yield 1;
+    }
+    async function* agen(): AsyncGenerator<number> {
+      yield 1;
+    }
+    const values: [string, object][] = [
+      ["gen", gen()],
+      ["agen", agen()],
+      ["array", [1][Symbol.iterator]()],
+      ["map", new Map().keys()],
+      ["set", new Set().values()],
+      ["string", ""[Symbol.iterator]()],
+      ["matches", "a".matchAll(/a/g)],
+      ["format", new Intl.NumberFormat("en")],
+    ];
+    const temporal = (globalThis as { Temporal?: { Duration: { from(d: object): object } } })
+      .Temporal;
+    if (temporal) values.push(["duration", temporal.Duration.from({ hours: 1 })]);
+    const helper = ([][Symbol.iterator]() as { map?: (f: () => void) => object }).map;
+    if (helper) values.push(["helper", helper.call([][Symbol.iterator](), () => {})]);
+    for (const [key, value] of values) {
+      assert.throws(() => structuredClone(value));
+      assertRefused({ [key]: value }, `arg.${key}`, /which cannot cross/);
+    }
+    // An iterator of the user's own is a plain object, as with structuredClone.
+    const own = { next: 1, [Symbol.iterator]: 2 };
+    assert.deepStrictEqual(roundTrip(own), structuredClone(own));
+  });
+
   it("names paths through Map values and keys, Set elements and error causes", () => {
     assertRefused({ m: new Map([["k", () => 1]]) }, 'arg.m.get("k")', /a function/);
     assertRefused({ m: new Map([[Symbol("k"), 1]]) }, "arg.m.keys()[0]", /a symbol/);
