@@ -10,7 +10,7 @@
 import { ALIGN_BYTES } from "./byte_writer.ts";
 import type { EncodeState } from "./encode_state.ts";
 import { addItem, copiesOutOfBand, isOutOfBand } from "./out_of_band.ts";
-import { Tag, ViewKind } from "./tags.ts";
+import { Tag, VIEW_LENGTH_TRACKING, ViewKind } from "./tags.ts";
 import { describe, Uncloneable } from "./uncloneable.ts";
 import { viewKindOf } from "./view_kinds.ts";
 
@@ -89,7 +89,31 @@ export function encodeView(st: EncodeState, view: ArrayBufferView): void {
     else encodeArrayBuffer(st, buffer as ArrayBuffer);
   }
   w.u32(view.byteOffset);
-  w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
+  if (resizable && tracksLength(view, kind)) w.u32(VIEW_LENGTH_TRACKING);
+  else w.u32(kind === ViewKind.DATA_VIEW ? view.byteLength : (view as Uint8Array).length);
+}
+
+/**
+ * Whether `view`, in bounds of its resizable buffer, tracks the buffer's length. Nothing reads
+ * that directly: a view that ends before the buffer does is fixed; otherwise the engine's own
+ * clone (which keeps the tracking) is resized and watched, leaving the sender's buffer alone. The
+ * copy costs a clone of the buffer, only for views that end where their resizable buffer does.
+ */
+function tracksLength(view: ArrayBufferView, kind: number): boolean {
+  const buffer = view.buffer as ArrayBuffer;
+  if (view.byteOffset + view.byteLength !== buffer.byteLength) return false;
+  const probe = structuredClone(view);
+  const copy = probe.buffer as ArrayBuffer;
+  // Shrunk to the view's start: a fixed view with bytes is then out of bounds, a tracking one not.
+  if (view.byteLength > 0) {
+    copy.resize(view.byteOffset);
+    return !outOfBounds(probe, kind);
+  }
+  // An empty view at the end: a tracking one grows with its buffer, by a whole element.
+  const element = kind === ViewKind.DATA_VIEW ? 1 : (view as Uint8Array).BYTES_PER_ELEMENT;
+  if (copy.byteLength + element > copy.maxByteLength) return false; // it can never grow: alike
+  copy.resize(copy.byteLength + element);
+  return probe.byteLength > 0;
 }
 
 /**

@@ -147,6 +147,12 @@ export const ViewKind = {
   DATA_VIEW: 12,
 } as const;
 
+/**
+ * The length a `Tag.VIEW` gives for a view that tracks its resizable buffer's length (made without
+ * one): no view in a message has this many elements, as offsets and lengths are u32.
+ */
+export const VIEW_LENGTH_TRACKING = 0xffff_ffff;
+
 /** Bits of the flags byte of `Tag.ERROR`. */
 export const ErrorFlag = {
   /** A message string follows. */

@@ -13,7 +13,7 @@ import type { ByteReader } from "./byte_reader.ts";
 import { type DecodeChild, decodeDomException, decodeError } from "./error_decoder.ts";
 import { fillObject, MAX_FIELDS, setField } from "./object_shapes.ts";
 import { readDateRun, readStringRun } from "./run_decoder.ts";
-import { Tag } from "./tags.ts";
+import { Tag, VIEW_LENGTH_TRACKING } from "./tags.ts";
 import { MAX_DEPTH } from "./encode_state.ts";
 import { VIEW_CONSTRUCTORS } from "./view_kinds.ts";
 
@@ -325,7 +325,9 @@ function decodeView(r: ByteReader, refs: unknown[]): ArrayBufferView {
   }
   const byteOffset = r.u32();
   const length = r.u32();
-  const out = new View(buffer as ArrayBuffer, byteOffset, length);
+  const out = length === VIEW_LENGTH_TRACKING
+    ? new View(buffer as ArrayBuffer, byteOffset)
+    : new View(buffer as ArrayBuffer, byteOffset, length);
   refs[id] = out;
   return out;
 }

@@ -7,11 +7,14 @@
 
 import { ViewKind } from "./tags.ts";
 
-/** A constructor of any typed array or of `DataView`, called as `new C(buffer, offset, length)`. */
+/**
+ * A constructor of any typed array or of `DataView`, called as `new C(buffer, offset, length)`,
+ * or without the length for a view that tracks its resizable buffer's.
+ */
 export type ViewConstructor = new (
   buffer: ArrayBuffer,
   byteOffset: number,
-  length: number,
+  length?: number,
 ) => ArrayBufferView;
 
 const float16 = (globalThis as { Float16Array?: ViewConstructor }).Float16Array;

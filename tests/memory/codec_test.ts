@@ -140,6 +140,38 @@ describe("codec round trip", () => {
     assert.equal(out.maxByteLength, 16);
   });
 
+  it("keeps views that track a resizable buffer's length tracking it, as structuredClone does", () => {
+    const buffer = new ArrayBuffer(16, { maxByteLength: 32 });
+    const full = new ArrayBuffer(16, { maxByteLength: 16 });
+    const views = [
+      new Uint8Array(buffer, 4), // tracks
+      new Float64Array(buffer, 8), // tracks, one element per 8 bytes
+      new DataView(buffer, 2), // tracks
+      new Uint16Array(buffer, 4, 6), // fixed, ending at the buffer's end
+      new Uint8Array(buffer, 0, 3), // fixed
+      new Uint8Array(buffer, 16), // tracks, empty for now
+      new Int32Array(full, 4), // tracks a buffer at its maximum
+      new Int32Array(full, 8, 2), // fixed, at its maximum
+    ];
+    new Uint8Array(buffer).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    const lengths = (vs: ArrayBufferView[]) => vs.map((v) => v.byteLength);
+    const clone = structuredClone(views);
+    const out = roundTrip(views) as ArrayBufferView[];
+    assert.deepStrictEqual(out, clone);
+    assert.equal(out[0].buffer, out[5].buffer);
+    (clone[0].buffer as ArrayBuffer).resize(32);
+    (out[0].buffer as ArrayBuffer).resize(32);
+    assert.deepStrictEqual(lengths(out), lengths(clone));
+    (clone[0].buffer as ArrayBuffer).resize(8);
+    (out[0].buffer as ArrayBuffer).resize(8);
+    (clone[6].buffer as ArrayBuffer).resize(12);
+    (out[6].buffer as ArrayBuffer).resize(12);
+    assert.deepStrictEqual(lengths(out), lengths(clone));
+    // The sender's buffers are as they were.
+    assert.deepStrictEqual([buffer.byteLength, full.byteLength], [16, 16]);
+    assert.deepStrictEqual(lengths(views), [12, 8, 14, 12, 3, 0, 12, 8]);
+  });
+
   it("keeps cycles", () => {
     const a: Record<string, unknown> = { name: "a" };
     a.self = a;
