@@ -27,6 +27,39 @@ function indexOf(key: string, n: number): number {
  */
 const ARRAY_KEY_SCAN_MAX_LENGTH = 256;
 
+/**
+ * Arrays from this length up to `ARRAY_KEY_SCAN_MAX_LENGTH` are checked with
+ * {@linkcode onlyIndexKeys} rather than `Object.keys`; Infinity: never (see
+ * {@linkcode countArrayKeysFrom}).
+ */
+let countKeysFrom = Infinity;
+
+/**
+ * Where listing an array's keys with `Object.keys` costs more than counting them with `for…in`,
+ * arrays from `length` elements are checked by counting.
+ * @param length The shortest array checked by counting; Infinity: none.
+ */
+export function countArrayKeysFrom(length: number): void {
+  countKeysFrom = length;
+}
+
+/**
+ * True when the own enumerable string keys of `arr` (n > 0 elements) are exactly "0".."n-1": no
+ * holes and no extra properties. `for…in` visits own keys before inherited ones, and own indices
+ * in ascending order before any other own key; so when the last of its n keys is "n-1" and `arr`
+ * has that index itself, every key was an own index below n. Reads no element (an index getter
+ * runs once, when the element is encoded).
+ */
+function onlyIndexKeys(arr: unknown[], n: number): boolean {
+  let count = 0;
+  let last = "";
+  for (const key in arr) {
+    count++;
+    last = key;
+  }
+  return count === n && last === String(n - 1) && Object.hasOwn(arr, last);
+}
+
 /** True when `arr` has a hole; stops at the first one. */
 function hasHole(arr: unknown[]): boolean {
   for (let i = 0; i < arr.length; i++) {
@@ -39,9 +72,12 @@ function hasHole(arr: unknown[]): boolean {
 export function encodeArray(st: EncodeState, arr: unknown[], encode: EncodeChild): void {
   const w = st.w;
   const n = arr.length;
-  if (n > ARRAY_KEY_SCAN_MAX_LENGTH && !hasHole(arr)) {
-    // The fast path for long dense arrays. Extra properties on such an array are not sent: only
-    // `Object.keys` could find them, at the cost of a string per element.
+  if (
+    n > ARRAY_KEY_SCAN_MAX_LENGTH ? !hasHole(arr) : n >= countKeysFrom && onlyIndexKeys(arr, n)
+  ) {
+    // The fast path for dense arrays: long ones, whose extra properties are not sent (only
+    // `Object.keys` could find them, at the cost of a string per element), and counted ones,
+    // which have none.
     w.u8(Tag.ARRAY);
     w.u32(n);
     encodeElements(st, arr, n, encode);

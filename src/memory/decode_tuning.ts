@@ -5,12 +5,13 @@
  * @module
  */
 
+import { countArrayKeysFrom } from "./array_encoder.ts";
 import { copyBytesInto } from "./byte_copy.ts";
 import { copySharedBeforeDecode } from "./byte_reader.ts";
 import { cloneErrorsOnDecode } from "./error_decoder.ts";
 import { useUtf16Copies, type Utf16Copies } from "./utf16_copies.ts";
 
-/** The decoders' work-arounds for one runtime. */
+/** The codec's work-arounds for one runtime (most of them the decoders'). */
 export interface DecodeTuning {
   /** Copy a string's bytes out of shared memory before decoding it (see `copySharedBeforeDecode`). */
   readonly copySharedStrings: boolean;
@@ -26,6 +27,11 @@ export interface DecodeTuning {
    * strings as UTF-16 (see `utf16_copies.ts`). Unset: UTF-8.
    */
   readonly utf16?: Utf16Copies | undefined;
+  /**
+   * Arrays from this length are checked for holes and extra properties by counting their keys
+   * rather than listing them (see `countArrayKeysFrom` in `array_encoder.ts`). Unset: never.
+   */
+  readonly countArrayKeysFrom?: number | undefined;
 }
 
 /** No work-around: what a runtime whose fast paths are the plain ones needs. */
@@ -37,4 +43,5 @@ export function tuneDecoding(tuning: DecodeTuning): void {
   cloneErrorsOnDecode(tuning.cloneErrors);
   copyBytesInto(tuning.uninitializedBuffer);
   useUtf16Copies(tuning.utf16);
+  countArrayKeysFrom(tuning.countArrayKeysFrom ?? Infinity);
 }
