@@ -279,6 +279,24 @@ describe("codec refusals", () => {
     assertRefused({ r: new WeakRef({}) }, "arg.r", /a WeakRef/);
   });
 
+  it("refuses disposable stacks, text coders and URL patterns, where the runtime has them", () => {
+    const g = globalThis as unknown as Record<
+      string,
+      (new (...args: unknown[]) => object) | undefined
+    >;
+    const made: [string, () => object][] = [
+      ["DisposableStack", () => new g.DisposableStack!()],
+      ["AsyncDisposableStack", () => new g.AsyncDisposableStack!()],
+      ["TextEncoder", () => new g.TextEncoder!()],
+      ["TextDecoder", () => new g.TextDecoder!()],
+      ["URLPattern", () => new g.URLPattern!({ pathname: "/a" })],
+    ];
+    for (const [name, make] of made) {
+      if (typeof g[name] !== "function") continue;
+      assertRefused({ v: make() }, "arg.v", new RegExp(`an? ${name}, which cannot cross`));
+    }
+  });
+
   it("refuses a Promise below the top level", () => {
     assertRefused({ p: Promise.resolve(1) }, "arg.p", /a Promise/);
   });
