@@ -233,6 +233,9 @@ export function decodeDomException(r: ByteReader, refs: unknown[], child: Decode
     // Some runtimes keep a DOMException's stack in a non-configurable slot; losing the sender's
     // stack there is harmless, so a refused definition is ignored.
     Reflect.defineProperty(err, "stack", { value: stack, writable: true, configurable: true });
+  } else if (Object.hasOwn(err, "stack")) {
+    // Sent without one: not the trace the constructor just took of the decoder's frames.
+    Reflect.defineProperty(err, "stack", { value: undefined, writable: true, configurable: true });
   }
   return err;
 }

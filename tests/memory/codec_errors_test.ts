@@ -231,6 +231,17 @@ describe("codec errors", () => {
     assert.equal(out.code, 8);
   });
 
+  it("keeps a DOMException without a stack without one", {
+    skip: typeof DOMException !== "function",
+  }, () => {
+    const err = new DOMException("gone", "AbortError");
+    delete (err as { stack?: string }).stack;
+    const out = roundTrip(err) as DOMException;
+    assert.equal((out as { stack?: string }).stack, undefined);
+    assert.equal(out.name, "AbortError");
+    assert.equal(out.message, "gone");
+  });
+
   it("refuses to register what is not an Error class", () => {
     assert.throws(
       () => registerError(class NotAnError {} as unknown as typeof Error),
