@@ -7,7 +7,7 @@
 
 import { countArrayKeysFrom } from "./array_encoder.ts";
 import { copyBytesInto } from "./byte_copy.ts";
-import { copySharedBeforeDecode } from "./byte_reader.ts";
+import { copySharedBeforeDecode, decodeUtf8Through, type Utf8Text } from "./byte_reader.ts";
 import { cloneErrorsOnDecode } from "./error_decoder.ts";
 import { useUtf16Copies, type Utf16Copies } from "./utf16_copies.ts";
 
@@ -32,6 +32,11 @@ export interface DecodeTuning {
    * rather than listing them (see `countArrayKeysFrom` in `array_encoder.ts`). Unset: never.
    */
   readonly countArrayKeysFrom?: number | undefined;
+  /**
+   * A text view over a byte array that decodes UTF-8 faster than `TextDecoder` (see
+   * `decodeUtf8Through`). Unset: `TextDecoder`.
+   */
+  readonly utf8?: ((bytes: Uint8Array) => Utf8Text) | undefined;
 }
 
 /** No work-around: what a runtime whose fast paths are the plain ones needs. */
@@ -44,4 +49,5 @@ export function tuneDecoding(tuning: DecodeTuning): void {
   copyBytesInto(tuning.uninitializedBuffer);
   useUtf16Copies(tuning.utf16);
   countArrayKeysFrom(tuning.countArrayKeysFrom ?? Infinity);
+  decodeUtf8Through(tuning.utf8);
 }

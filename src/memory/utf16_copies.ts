@@ -1,7 +1,7 @@
 /**
  * Strings sent as UTF-16 code units (`STRING16`) rather than UTF-8, on a runtime that can copy
  * units straight between a string and a byte array (Node and Bun: `Buffer`'s `utf16le` routes,
- * handed in through `DecodeTuning` from `src/runtime/buffer_utf16.ts`). There a non-ASCII string
+ * handed in through `DecodeTuning` from `src/runtime/buffer_strings.ts`). There a non-ASCII string
  * costs a copy each way, where UTF-8 costs a transcode each way: on Node 24 a 4 KiB Cyrillic
  * string went out and back in 10.2 µs through `encodeInto`/`TextDecoder` against 1.0 µs this way,
  * 256 KiB in 1,100 against 227 µs, a 64 KiB Latin-1 string in 75 against 28 µs. ASCII strings

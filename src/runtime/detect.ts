@@ -7,7 +7,7 @@
 
 import type { DecodeTuning } from "../memory/decode_tuning.ts";
 import type { Runtime } from "./adapter.ts";
-import { BUFFER_UTF16 } from "./buffer_utf16.ts";
+import { BUFFER_UTF16, utf8Text } from "./buffer_strings.ts";
 import { checkNodeVersion } from "./node_version.ts";
 import { withWebWorkers } from "./web_worker.ts";
 import { uninitializedBuffer, workerThreadsRuntime } from "./worker_threads.ts";
@@ -68,13 +68,15 @@ const DENO_DECODING: DecodeTuning = { copySharedStrings: true, cloneErrors: true
  * need not wait for (64 KiB: 7.4 µs allocated zeroed, 3.1 µs not, Node 24). A stream of 64 KiB
  * chunks went from 2.02 to 2.37 GB/s (medians of 5 alternating processes, load 3.3-3.8). Deno and
  * Bun: no gain measured. Its `Buffer` copies UTF-16 units 2-10x faster than its `TextEncoder` and
- * `TextDecoder` transcode non-ASCII text to and from UTF-8 (see `utf16_copies.ts`).
+ * `TextDecoder` transcode non-ASCII text to and from UTF-8 (see `utf16_copies.ts`), and decodes
+ * UTF-8 faster than `TextDecoder` (see `decodeUtf8Through` in `byte_reader.ts`).
  */
 const NODE_DECODING: DecodeTuning = {
   copySharedStrings: false,
   cloneErrors: false,
   uninitializedBuffer,
   utf16: BUFFER_UTF16,
+  utf8: utf8Text,
 };
 
 /**
@@ -87,12 +89,14 @@ const NODE_DECODING: DecodeTuning = {
  * to start, so from 10 elements arrays are counted: encoding the per-type suite's 32 numbers took
  * 1.35 µs against 1.92, its 32 dates 1.45 against 2.32, its 16 strings 1.11 against 1.31 (CPU
  * time, one thread, medians of 3 alternating runs). V8's `Object.keys` is the cheaper there.
+ * Its `Buffer` decodes ASCII faster than `TextDecoder` too (see `decodeUtf8Through`).
  */
 const BUN_DECODING: DecodeTuning = {
   copySharedStrings: false,
   cloneErrors: false,
   utf16: BUFFER_UTF16,
   countArrayKeysFrom: 10,
+  utf8: utf8Text,
 };
 
 function detect(): Runtime {

@@ -11,7 +11,7 @@ import {
 } from "../../src/memory/message_codec.ts";
 import { Tag } from "../../src/memory/tags.ts";
 import { looksWide, sendsWide, useUtf16Copies } from "../../src/memory/utf16_copies.ts";
-import { BUFFER_UTF16 } from "../../src/runtime/buffer_utf16.ts";
+import { BUFFER_UTF16 } from "../../src/runtime/buffer_strings.ts";
 import { codecBytes, sharedWindow } from "./codec_helpers.ts";
 
 /** `unit` repeated to exactly `n` UTF-16 units (a pair may be cut: a lone surrogate then). */

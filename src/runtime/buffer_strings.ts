@@ -1,8 +1,10 @@
 /**
- * Node's and Bun's fast copies between strings and UTF-16 code units (see
- * `src/memory/utf16_copies.ts`): `Buffer`'s `utf16le` write and `toString`, which copy units as
- * they are (lone surrogates included) where `TextEncoder`/`TextDecoder` transcode. They run on a `Buffer` over the same
- * memory as the codec's byte array, made once per array.
+ * Node's and Bun's fast string routes through `Buffer`, over the same memory as the codec's byte
+ * array:
+ * - copies between strings and UTF-16 code units (see `src/memory/utf16_copies.ts`): `utf16le`
+ *   write and `toString`, which copy units as they are (lone surrogates included) where
+ *   `TextEncoder`/`TextDecoder` transcode, on a `Buffer` made once per array;
+ * - UTF-8 decoding (see `decodeUtf8Through` in `src/memory/byte_reader.ts`): `toString("utf8")`.
  *
  * @module
  */
@@ -24,6 +26,11 @@ function bufferOver(bytes: Uint8Array): Buffer {
     views.set(bytes, view);
   }
   return view;
+}
+
+/** A `Buffer` over `bytes`, for a reader's UTF-8 decoding (the reader keeps it per array). */
+export function utf8Text(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** UTF-16 copies through `Buffer`, for Node and Bun. */
