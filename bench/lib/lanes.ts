@@ -1,6 +1,7 @@
 /**
  * Keeps a fixed number of calls in flight: `lanes` async loops, each issuing its next call as
- * soon as its previous one settles, until a call count or a deadline is reached.
+ * soon as its previous one settles, until a call count or a deadline is reached (and, when asked,
+ * not before a least number of calls).
  *
  * @module
  */
@@ -11,6 +12,12 @@ export interface LaneLimit {
   calls?: number;
   /** Stop issuing once `performance.now()` passes this. Default: never. */
   deadline?: number;
+  /**
+   * Keep issuing past the deadline until this many calls in all (not past `calls`). Default: 0.
+   * A window of large values that holds one round of the calls in flight times that round's
+   * latency, garbage collection included or not, rather than a rate.
+   */
+  minCalls?: number;
 }
 
 /**
@@ -24,10 +31,11 @@ export async function runLanes(
 ): Promise<{ calls: number; ms: number }> {
   const maxCalls = limit.calls ?? Infinity;
   const deadline = limit.deadline ?? Infinity;
+  const minCalls = limit.minCalls ?? 0;
   let issued = 0;
   const start = performance.now();
   const lane = async () => {
-    while (issued < maxCalls && performance.now() < deadline) {
+    while (issued < maxCalls && (issued < minCalls || performance.now() < deadline)) {
       issued++;
       await call();
     }

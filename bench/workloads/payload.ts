@@ -8,7 +8,9 @@
  * A run cannot stop calls already in flight, so a size costs at least 64 round trips however
  * short the budget: where one size takes longer than `SLOW_POINT_MS`, the larger sizes of that
  * kind are left out and a note says so (Deno's `node:worker_threads`, under piscina and
- * workerpool, takes 75–240 ms per 1 MiB message).
+ * workerpool, takes 75–240 ms per 1 MiB message). A full run's measuring window holds at least
+ * three rounds of the calls in flight: at 128 KiB and up a 90 ms window held about one round, so
+ * one garbage collection more or less swung a size 2-3x between runs.
  *
  * @module
  */
@@ -93,6 +95,7 @@ export const payload: Workload = async ({ start, quick, progress, note }) => {
         }, echo);
         const run = await runLanes(IN_FLIGHT, {
           deadline: performance.now() + measureMs,
+          minCalls: quick ? 0 : 3 * IN_FLIGHT,
         }, echo);
         const gbps = (run.calls * size) / (run.ms / 1000) / 1e9;
         samples.push({

@@ -25,16 +25,19 @@ const IN_FLIGHT = 64;
  * Warm-up (until `warmMs` or `warmCalls`, whichever comes first) and measuring time, per variant.
  * The calls in flight at a deadline still finish, and for a large value that drain, 64 calls of
  * up to tens of ms each, is most of the time: its warm-up is a few calls (one call already runs
- * the codec over thousands of items), none beyond the probe with `--quick`.
+ * the codec over thousands of items), none beyond the probe with `--quick`. A full run's large
+ * window holds at least `measureCalls`, three rounds of the calls in flight: a 100 ms window
+ * held one round for most systems (90-10k calls/s), so one garbage collection more or less
+ * swung a variant 2-4x between runs.
  */
 const WINDOWS = {
   quick: {
-    small: { warmMs: 15, warmCalls: Infinity, measureMs: 15 },
-    large: { warmMs: 0, warmCalls: 0, measureMs: 20 },
+    small: { warmMs: 15, warmCalls: Infinity, measureMs: 15, measureCalls: 0 },
+    large: { warmMs: 0, warmCalls: 0, measureMs: 20, measureCalls: 0 },
   },
   full: {
-    small: { warmMs: 50, warmCalls: Infinity, measureMs: 50 },
-    large: { warmMs: 30, warmCalls: IN_FLIGHT / 8, measureMs: 100 },
+    small: { warmMs: 50, warmCalls: Infinity, measureMs: 50, measureCalls: 0 },
+    large: { warmMs: 30, warmCalls: IN_FLIGHT / 8, measureMs: 100, measureCalls: 3 * IN_FLIGHT },
   },
 } as const;
 
@@ -106,9 +109,10 @@ export const perType: Workload = async ({ start, quick, progress, note }) => {
           note(message.startsWith("Cannot echo") ? message : `Cannot echo ${label}: ${message}`);
           continue;
         }
-        const { warmMs, warmCalls, measureMs } = windows[size];
+        const { warmMs, warmCalls, measureMs, measureCalls } = windows[size];
         await runLanes(IN_FLIGHT, { deadline: performance.now() + warmMs, calls: warmCalls }, echo);
-        const run = await runLanes(IN_FLIGHT, { deadline: performance.now() + measureMs }, echo);
+        const deadline = performance.now() + measureMs;
+        const run = await runLanes(IN_FLIGHT, { deadline, minCalls: measureCalls }, echo);
         const callsPerS = run.calls / (run.ms / 1000);
         samples.push({
           workload: "types",
