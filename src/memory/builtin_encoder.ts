@@ -28,6 +28,9 @@ export function encodeBuiltIn(
   encode: EncodeChild,
 ): void {
   const w = st.w;
+  // An object with a built-in's prototype but not its internal slots crosses as a plain object,
+  // as with `structuredClone`.
+  if (!hasSlots(value, kind)) kind = Kind.PLAIN;
   switch (kind) {
     case Kind.PLAIN: {
       // Class instances cross as their own enumerable properties, as with `structuredClone`.
@@ -80,6 +83,32 @@ export function encodeBuiltIn(
       return;
     default:
       throw refusal(value) ?? new Uncloneable(describe(value));
+  }
+}
+
+/** A method or getter of each built-in kind that throws on an object without its slots. */
+const SLOT_READS: ((this: unknown) => unknown)[] = [];
+const getter = (proto: object, key: string) =>
+  Object.getOwnPropertyDescriptor(proto, key)?.get as (this: unknown) => unknown;
+SLOT_READS[Kind.ARRAYBUFFER] = getter(ArrayBuffer.prototype, "byteLength");
+SLOT_READS[Kind.DATE] = Date.prototype.getTime;
+SLOT_READS[Kind.REGEXP] = getter(RegExp.prototype, "source");
+SLOT_READS[Kind.MAP] = getter(Map.prototype, "size");
+SLOT_READS[Kind.SET] = getter(Set.prototype, "size");
+SLOT_READS[Kind.NUMBER] = Number.prototype.valueOf;
+SLOT_READS[Kind.STRING] = String.prototype.valueOf;
+SLOT_READS[Kind.BOOLEAN] = Boolean.prototype.valueOf;
+SLOT_READS[Kind.BIGINT] = BigInt.prototype.valueOf;
+
+/** Whether `value` has the internal slots of `kind` (always, for kinds not read through one). */
+function hasSlots(value: object, kind: number): boolean {
+  const read = SLOT_READS[kind];
+  if (read === undefined) return true;
+  try {
+    read.call(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 

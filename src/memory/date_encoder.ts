@@ -16,10 +16,23 @@ import { Tag } from "./tags.ts";
 /** The internal time of a date, as `structuredClone` reads it, not an own or patched getTime. */
 const getTime = Date.prototype.getTime;
 
+/**
+ * True when `value` has a date's internal time. An object that only has Date's prototype
+ * (`Object.create(Date.prototype)`) has none, and `structuredClone` sends it as a plain object.
+ */
+export function isDate(value: object): value is Date {
+  try {
+    getTime.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True when `item` is a date whose prototype is `Date.prototype`. */
 export function isPlainDate(item: unknown): item is Date {
   return typeof item === "object" && item !== null &&
-    Object.getPrototypeOf(item) === Date.prototype;
+    Object.getPrototypeOf(item) === Date.prototype && isDate(item);
 }
 
 /** Encodes `date` (a {@linkcode isPlainDate}) as a `DATE`, or a `REF` to its first appearance. */
@@ -61,9 +74,20 @@ export function encodeDateRun(st: EncodeState, arr: unknown[], from: number, n: 
   let i = from;
   for (; i < n; i++) {
     const item = arr[i];
-    if (!isPlainDate(item)) break;
-    const time = getTime.call(item);
-    if (st.dates.findOrAdd(item, time, st.refs.next) !== -1) break;
+    // The prototype here, the time's slot below: one read of it per date (isPlainDate reads twice).
+    if (
+      typeof item !== "object" || item === null || Object.getPrototypeOf(item) !== Date.prototype
+    ) {
+      break;
+    }
+    let time: number;
+    try {
+      time = getTime.call(item);
+    } catch {
+      // Not a date (see isDate): it ends the run, and the array encodes it as what it is.
+      break;
+    }
+    if (st.dates.findOrAdd(item as Date, time, st.refs.next) !== -1) break;
     st.refs.add(null);
     w.f64(time);
   }

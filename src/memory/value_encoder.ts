@@ -23,7 +23,7 @@ import { encodeArray } from "./array_encoder.ts";
 import { encodeView, writeOutOfBand } from "./buffer_encoder.ts";
 import { encodeBuiltIn } from "./builtin_encoder.ts";
 import type { ByteWriter } from "./byte_writer.ts";
-import { encodeDate } from "./date_encoder.ts";
+import { encodeDate, isDate } from "./date_encoder.ts";
 import { DateTable } from "./date_table.ts";
 import { encodeError } from "./error_encoder.ts";
 import { type EncodeState, MAX_DEPTH } from "./encode_state.ts";
@@ -130,7 +130,7 @@ function encodeObject(st: EncodeState, value: object): void {
   const w = st.w;
   const isArray = Array.isArray(value);
   const proto = isArray ? null : Object.getPrototypeOf(value);
-  if (proto === Date.prototype) {
+  if (proto === Date.prototype && isDate(value)) {
     // Before the general table: dates have a table of their own (see `date_table.ts`).
     encodeDate(st, value as Date);
     return;

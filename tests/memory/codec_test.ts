@@ -229,6 +229,40 @@ describe("codec round trip", () => {
     assert.deepStrictEqual(out, { name: "ada" });
   });
 
+  it("sends an object with a built-in's prototype but not its slots as a plain object, as structuredClone does", () => {
+    class DateLike extends Date {}
+    const classes = [
+      Date,
+      DateLike,
+      RegExp,
+      Map,
+      Set,
+      Number,
+      String,
+      Boolean,
+      BigInt,
+      ArrayBuffer,
+    ];
+    for (const Class of classes) {
+      const fake = Object.assign(Object.create(Class.prototype), { own: 1, nested: { a: [1] } });
+      const expected = structuredClone(fake);
+      assert.equal(
+        Object.getPrototypeOf(expected),
+        Object.prototype,
+        `clone of a fake ${Class.name}`,
+      );
+      const out = roundTrip(fake);
+      assert.equal(Object.getPrototypeOf(out), Object.prototype, `a fake ${Class.name}`);
+      assert.deepEqual(out, expected, `a fake ${Class.name}`);
+    }
+    // Among real dates: a run of them, alone, and first.
+    const fake = Object.assign(Object.create(Date.prototype), { own: 2 });
+    const values = [[new Date(0), new Date(1), fake], [fake, new Date(2), new Date(3)], {
+      d: fake,
+    }];
+    for (const value of values) assert.deepEqual(roundTrip(value), structuredClone(value));
+  });
+
   it("keeps the prototype of boxed primitives", () => {
     const out = roundTrip([Object(1), Object("s"), Object(true), Object(1n)]) as object[];
     assert.deepStrictEqual(out.map((o) => o.constructor), [Number, String, Boolean, BigInt]);
