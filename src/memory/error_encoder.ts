@@ -12,7 +12,7 @@ import { BUILT_IN_CLASSES, builtInIndexOf, errorClassNames } from "./error_class
 import { encodeFields } from "./field_encoder.ts";
 import { writeString } from "./primitive_encoder.ts";
 import { ErrorFlag, Tag } from "./tags.ts";
-import { withSegment } from "./uncloneable.ts";
+import { describe, Uncloneable, withSegment } from "./uncloneable.ts";
 
 /** Own properties an error carries in its header rather than among its fields. */
 function isErrorHeaderKey(key: string, hasErrors: boolean): boolean {
@@ -20,12 +20,24 @@ function isErrorHeaderKey(key: string, hasErrors: boolean): boolean {
     (hasErrors && key === "errors");
 }
 
+/**
+ * An own message as a string, as `structuredClone` converts it; a symbol, which has no string
+ * form, is refused there as here.
+ * @throws {Uncloneable} When `message` is a symbol.
+ */
+function messageOf(message: unknown): string {
+  if (typeof message === "symbol") {
+    throw withSegment(new Uncloneable(describe(message)), ".message");
+  }
+  return String(message);
+}
+
 /** Encodes `err`; `encode` encodes its `cause`, its `errors` and its fields. */
 export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): void {
   const w = st.w;
   const builtIn = builtInIndexOf(Object.getPrototypeOf(err));
   const name = String(err.name);
-  const message = Object.hasOwn(err, "message") ? String(err.message) : err.message;
+  const message = Object.hasOwn(err, "message") ? messageOf(err.message) : err.message;
   const stack = err.stack;
   const hasCause = Object.hasOwn(err, "cause");
   const hasErrors = err instanceof AggregateError && Object.hasOwn(err, "errors");

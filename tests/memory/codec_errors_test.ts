@@ -308,6 +308,13 @@ describe("codec refusals", () => {
     }
   });
 
+  it("refuses an error whose own message is a symbol, as structuredClone does", () => {
+    const err = new Error("x");
+    Object.defineProperty(err, "message", { value: Symbol("m"), configurable: true });
+    assert.throws(() => structuredClone(err));
+    assertRefused({ e: err }, "arg.e.message", /a symbol \(m\), which cannot cross/);
+  });
+
   it("refuses a Promise below the top level", () => {
     assertRefused({ p: Promise.resolve(1) }, "arg.p", /a Promise/);
   });
