@@ -77,6 +77,11 @@ export function withSegment(err: unknown, segment: string): unknown {
   return err;
 }
 
+/** A class or tag name with its article, for an error message: `a Map`, `an Intl.Locale`. */
+export function withArticle(name: string): string {
+  return `${"AEIOU".includes(name[0]) ? "an" : "a"} ${name}`;
+}
+
 /** Names a value for an error message: `a function (onSave)`, `a WeakMap`. */
 export function describe(value: unknown): string {
   if (typeof value === "function") {
@@ -91,5 +96,5 @@ export function describe(value: unknown): string {
     name = undefined;
   }
   if (typeof name !== "string" || name === "") return "an object that cannot be cloned";
-  return `${"AEIOU".includes(name[0]) ? "an" : "a"} ${name}`;
+  return withArticle(name);
 }

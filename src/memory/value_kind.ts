@@ -6,7 +6,7 @@
  * @module
  */
 
-import { describe, Uncloneable } from "./uncloneable.ts";
+import { describe, Uncloneable, withArticle } from "./uncloneable.ts";
 
 /** What an object with a given prototype is; cached per prototype (see {@linkcode kindOf}). */
 export const Kind = {
@@ -148,7 +148,7 @@ function slottedPrototypes(): object[] {
 function describeSlotted(value: object): string {
   const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
   if (typeof tag !== "string" || tag === "") return describe(value);
-  return `${"AEIOU".includes(tag[0]) ? "an" : "a"} ${tag}`;
+  return withArticle(tag);
 }
 
 /** Why `value` cannot be sent, or undefined when nothing refuses it. */
