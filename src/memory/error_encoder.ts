@@ -21,25 +21,29 @@ function isErrorHeaderKey(key: string, hasErrors: boolean): boolean {
 }
 
 /**
- * An own message as a string, as `structuredClone` converts it; a symbol, which has no string
- * form, is refused there as here.
- * @throws {Uncloneable} When `message` is a symbol.
+ * A name or an own message as a string, as `structuredClone` converts it; a symbol, which has no
+ * string form, is refused there as here.
+ * @throws {Uncloneable} When `value` is a symbol.
  */
-function messageOf(message: unknown): string {
-  if (typeof message === "symbol") {
-    throw withSegment(new Uncloneable(describe(message)), ".message");
-  }
-  return String(message);
+function stringOf(value: unknown, segment: string): string {
+  if (typeof value === "symbol") throw withSegment(new Uncloneable(describe(value)), segment);
+  return String(value);
 }
 
 /** Encodes `err`; `encode` encodes its `cause`, its `errors` and its fields. */
 export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): void {
   const w = st.w;
   const builtIn = builtInIndexOf(Object.getPrototypeOf(err));
-  const name = String(err.name);
-  const message = Object.hasOwn(err, "message") ? messageOf(err.message) : err.message;
+  const rawName = err.name;
+  const name = typeof rawName === "string" ? rawName : stringOf(rawName, ".name");
+  const message = Object.hasOwn(err, "message") ? stringOf(err.message, ".message") : err.message;
+  // structuredClone reads an own cause only when it is a data property: an accessor is passed
+  // over, its getter not run.
+  const cause = Object.hasOwn(err, "cause")
+    ? Object.getOwnPropertyDescriptor(err, "cause")
+    : undefined;
   const stack = err.stack;
-  const hasCause = Object.hasOwn(err, "cause");
+  const hasCause = cause !== undefined && "value" in cause;
   const hasErrors = err instanceof AggregateError && Object.hasOwn(err, "errors");
   let flags = 0;
   // An inherited message is sent only when it says something; the rebuilt error then owns it.
@@ -65,7 +69,7 @@ export function encodeError(st: EncodeState, err: Error, encode: EncodeChild): v
   if (flags & ErrorFlag.STACK) writeString(w, stack as string);
   if (hasCause) {
     try {
-      encode(st, err.cause);
+      encode(st, cause!.value);
     } catch (e) {
       throw withSegment(e, ".cause");
     }

@@ -144,6 +144,24 @@ function rebuildsErrors(): void {
     assert.equal(out.message, "");
   });
 
+  it("passes over an own accessor cause without running it, as structuredClone does", () => {
+    let reads = 0;
+    const getter = { get: () => `read ${++reads}`, configurable: true };
+    const hidden = new Error("m", { cause: "data" });
+    Object.defineProperty(hidden, "cause", getter);
+    const shown = new RangeError("n");
+    Object.defineProperty(shown, "cause", { ...getter, enumerable: true });
+    for (const err of [hidden, shown]) {
+      const out = roundTrip(err) as Error;
+      const clone = structuredClone(err);
+      assert.equal(Object.getPrototypeOf(out), Object.getPrototypeOf(err));
+      assert.equal(out.message, err.message);
+      assert.equal(Object.hasOwn(clone, "cause"), false);
+      assert.equal(Object.hasOwn(out, "cause"), false);
+    }
+    assert.equal(reads, 0);
+  });
+
   it("keeps an error without a string stack without one, as structuredClone does", () => {
     const deleted = new RangeError("gone", { cause: 1 });
     delete (deleted as { stack?: string }).stack;
@@ -313,6 +331,16 @@ describe("codec refusals", () => {
     Object.defineProperty(err, "message", { value: Symbol("m"), configurable: true });
     assert.throws(() => structuredClone(err));
     assertRefused({ e: err }, "arg.e.message", /a symbol \(m\), which cannot cross/);
+  });
+
+  it("refuses an error whose name is a symbol, as structuredClone does", () => {
+    const err = Object.assign(new Error("x"), { name: Symbol("n") });
+    assert.throws(() => structuredClone(err));
+    assertRefused({ e: err }, "arg.e.name", /a symbol \(n\), which cannot cross/);
+    const inherited = new (class extends Error {})("y");
+    Object.defineProperty(Object.getPrototypeOf(inherited), "name", { value: Symbol("p") });
+    assert.throws(() => structuredClone(inherited));
+    assertRefused([inherited], "arg[0].name", /a symbol \(p\)/);
   });
 
   it("refuses a Promise below the top level", () => {
