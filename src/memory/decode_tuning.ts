@@ -7,7 +7,12 @@
 
 import { countArrayKeysFrom } from "./array_encoder.ts";
 import { copyBytesInto } from "./byte_copy.ts";
-import { copySharedBeforeDecode, decodeUtf8Through, type Utf8Text } from "./byte_reader.ts";
+import {
+  cacheShortStrings,
+  copySharedBeforeDecode,
+  decodeUtf8Through,
+  type Utf8Text,
+} from "./byte_reader.ts";
 import { cloneErrorsOnDecode } from "./error_decoder.ts";
 import { useUtf16Copies, type Utf16Copies } from "./utf16_copies.ts";
 
@@ -37,6 +42,8 @@ export interface DecodeTuning {
    * `decodeUtf8Through`). Unset: `TextDecoder`.
    */
   readonly utf8?: ((bytes: Uint8Array) => Utf8Text) | undefined;
+  /** Short ASCII strings are looked up among those decoded before (see `cacheShortStrings`). */
+  readonly shortStrings?: boolean | undefined;
 }
 
 /** No work-around: what a runtime whose fast paths are the plain ones needs. */
@@ -50,4 +57,5 @@ export function tuneDecoding(tuning: DecodeTuning): void {
   useUtf16Copies(tuning.utf16);
   countArrayKeysFrom(tuning.countArrayKeysFrom ?? Infinity);
   decodeUtf8Through(tuning.utf8);
+  cacheShortStrings(tuning.shortStrings === true);
 }

@@ -89,7 +89,8 @@ const NODE_DECODING: DecodeTuning = {
  * to start, so from 10 elements arrays are counted: encoding the per-type suite's 32 numbers took
  * 1.35 µs against 1.92, its 32 dates 1.45 against 2.32, its 16 strings 1.11 against 1.31 (CPU
  * time, one thread, medians of 3 alternating runs). V8's `Object.keys` is the cheaper there.
- * Its `Buffer` decodes ASCII faster than `TextDecoder` too (see `decodeUtf8Through`).
+ * Its `Buffer` decodes ASCII faster than `TextDecoder` too (see `decodeUtf8Through`), and it
+ * builds short strings slowly enough that finding them again pays (see `cacheShortStrings`).
  */
 const BUN_DECODING: DecodeTuning = {
   copySharedStrings: false,
@@ -97,6 +98,7 @@ const BUN_DECODING: DecodeTuning = {
   utf16: BUFFER_UTF16,
   countArrayKeysFrom: 10,
   utf8: utf8Text,
+  shortStrings: true,
 };
 
 function detect(): Runtime {
